@@ -1,0 +1,58 @@
+// Kernel page tables.
+//
+// The loader hands over provisional tables. build_kernel_address_space()
+// replaces them with the kernel's own: a direct map of RAM (no-execute), the
+// kernel image with W^X per section, guard pages left unmapped under every
+// kernel stack, an empty lower half for user programs, and an uncached window
+// for device registers. Afterwards SMEP/SMAP/UMIP are turned on if the CPU has
+// them, so the kernel can neither run nor (without STAC) read user pages.
+//
+// Page-table pages come from a FrameSource so the HAL needs no allocator of
+// its own: the microcore's page-frame allocator backs it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "amphi/boot_info.h"
+#include "rtl/result.h"
+
+namespace hal::paging {
+
+struct FrameSource {
+  // Returns a physical page address, or 0 when out of memory.
+  uint64_t (*allocate)(void* context);
+  void* context;
+};
+
+struct ProtectionFeatures {
+  bool nx;
+  bool smep;
+  bool smap;
+  bool umip;
+  bool global_pages;
+};
+
+struct AddressSpaceReport {
+  uint64_t direct_mapped_bytes;
+  uint32_t page_table_pages;
+  uint32_t guard_pages;
+};
+
+// `guard_pages` lists kernel virtual pages (inside the image) to leave unmapped.
+rtl::Result<AddressSpaceReport> build_kernel_address_space(const amphi_boot_info& boot,
+                                                           const FrameSource& frames,
+                                                           const uintptr_t* guard_pages,
+                                                           size_t guard_count);
+
+// Turns on the protection features the CPU supports; returns which.
+ProtectionFeatures enable_protection();
+
+// Maps device memory uncached into the MMIO window. The mapping is permanent.
+rtl::Result<uintptr_t> map_device_memory(uint64_t physical, size_t size);
+
+// Physical address behind a kernel virtual address in the current tables, or
+// an error when unmapped (used to walk stacks safely during panic).
+rtl::Result<uint64_t> translate(uintptr_t virtual_address);
+
+}  // namespace hal::paging

@@ -1,0 +1,59 @@
+// hal_trap_dispatch: every vector funnels through here from trap_entry.S.
+//
+// Policy, in order: a registered exception handler (the microcore's page-
+// fault handler, later) may resolve an exception; a device vector goes to its
+// interrupt handler followed by the EOI; anything unresolved in kernel mode is
+// a broken invariant and panics with the frame, so the panic handler can show
+// registers and a backtrace of the faulting context.
+#include "hal/cpu.h"
+#include "hal/interrupt_controller.h"
+#include "hal/trap.h"
+#include "rtl/format.h"
+#include "rtl/panic.h"
+
+namespace hal {
+namespace {
+
+struct InterruptSlot {
+  InterruptHandler handler;
+  void* context;
+};
+
+// Written during boot before the vector is unmasked; read in trap context.
+ExceptionHandler g_exception_handlers[32];
+InterruptSlot g_interrupt_handlers[256];
+
+}  // namespace
+
+void set_exception_handler(uint8_t vector, ExceptionHandler handler) {
+  if (vector < 32) g_exception_handlers[vector] = handler;
+}
+
+bool set_interrupt_handler(uint8_t vector, InterruptHandler handler, void* context) {
+  if (vector < kFirstDeviceVector) return false;
+  if (handler && g_interrupt_handlers[vector].handler) return false;  // taken
+  g_interrupt_handlers[vector] = {handler, context};
+  return true;
+}
+
+[[noreturn]] static void panic_on_trap(TrapFrame& frame) {
+  char reason[160];
+  describe_trap(frame, reason, sizeof reason);
+  rtl::panic_report(rtl::PanicReport{reason, &frame});
+}
+
+}  // namespace hal
+
+extern "C" void hal_trap_dispatch(hal::TrapFrame* frame) {
+  using namespace hal;
+  uint64_t vector = frame->vector;
+  if (vector < 32) {
+    ExceptionHandler handler = g_exception_handlers[vector];
+    if (handler && handler(*frame)) return;
+    panic_on_trap(*frame);
+  }
+  if (vector == kSpuriousVector) return;  // no EOI for spurious interrupts
+  InterruptSlot slot = g_interrupt_handlers[vector];
+  if (slot.handler) slot.handler(*frame, slot.context);
+  interrupt_controller::end_of_interrupt();
+}

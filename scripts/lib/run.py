@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""scripts/run's boot step (the shell wrapper installs and builds first).
+
+Boots the built image under QEMU with the serial console on this terminal
+and exits with the guest's status (see amphi_qemu.guest_status).
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import amphi_qemu  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="scripts/run", description="Boot Amphi in QEMU.")
+    parser.add_argument("--build-dir", default="build")
+    parser.add_argument("--cmdline", default="", help="kernel command line (see README.md)")
+    parser.add_argument("--graphic", action="store_true", help="show the framebuffer console in a window")
+    parser.add_argument("--gdb", action="store_true", help="start halted with QEMU's gdb stub on :1234")
+    parser.add_argument("--memory", default="512M", help="guest RAM (QEMU -m syntax)")
+    parser.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument (repeatable)")
+    args = parser.parse_args()
+
+    if len(args.cmdline) > 1023:
+        # The loader would refuse it too; saying so here is friendlier.
+        print(f"scripts/run: --cmdline is {len(args.cmdline)} characters; the limit is 1023",
+              file=sys.stderr)
+        return 2
+    image = amphi_qemu.BootImage(args.build_dir, cmdline=args.cmdline)
+    try:
+        cmd = image.qemu_command(graphic=args.graphic, gdb=args.gdb, memory=args.memory, extra=args.qemu_arg)
+        if args.gdb:
+            kernel = os.path.abspath(os.path.join(args.build_dir, "kernel.elf"))
+            print("QEMU is halted with its gdb stub on localhost:1234. In another terminal run:\n\n"
+                  f"  gdb {kernel} -ex 'target remote localhost:1234'\n\n"
+                  "The kernel is linked at its run-time addresses, so its symbols need no offset;\n"
+                  "'hbreak amphi_start' then 'continue' stops at the kernel's first instruction.",
+                  file=sys.stderr, flush=True)
+        code = subprocess.call(cmd)
+        return amphi_qemu.guest_status(code)
+    finally:
+        image.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
