@@ -47,7 +47,8 @@ def main():
 
     for line in run("readelf", "-lW", final).splitlines():
         fields = line.split()
-        if fields and fields[0] == "LOAD" and "W" in fields[-2] and "E" in fields[-2]:
+        flags = "".join(fields[6:-1])  # "R E" or "RW" between MemSiz and Align
+        if fields and fields[0] == "LOAD" and "W" in flags and "E" in flags:
             errors.append("a LOAD segment is writable and executable: " + line.strip())
 
     for e in errors:

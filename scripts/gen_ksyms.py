@@ -13,8 +13,13 @@ import sys
 MAGIC = 0x4D59534B  # 'KSYM'
 
 
+ANONYMOUS = "(anonymous namespace)"
+
+
 def strip_parameters(name: str) -> str:
-    # Cut the parameter list: the first '(' outside template brackets.
+    # Cut the parameter list: the first '(' outside template brackets that
+    # does not open "(anonymous namespace)".
+    name = name.replace(ANONYMOUS, "\x01")
     depth = 0
     for i, ch in enumerate(name):
         if ch == '<':
@@ -22,8 +27,9 @@ def strip_parameters(name: str) -> str:
         elif ch == '>':
             depth = max(0, depth - 1)
         elif ch == '(' and depth == 0 and i > 0:
-            return name[:i]
-    return name
+            name = name[:i]
+            break
+    return name.replace("\x01", ANONYMOUS)
 
 
 def main() -> int:

@@ -12,6 +12,7 @@
 #include "executive/version.h"
 #include "hal/backtrace.h"
 #include "hal/cpu.h"
+#include "hal/paging.h"
 #include "hal/power.h"
 #include "hal/trap.h"
 #include "rtl/format.h"
@@ -20,6 +21,8 @@
 
 extern "C" const uint8_t __ksyms_start[];
 extern "C" const uint8_t __ksyms_end[];
+extern "C" const char __text_start[];
+extern "C" const char __text_end[];
 
 namespace executive {
 namespace {
@@ -39,6 +42,16 @@ void print_address(const char* prefix, uint64_t address) {
     }
   }
   rtl::pr_emerg("{}[<{:016x}>] ?", prefix, address);
+}
+
+// A fault in a leaf function that keeps no frame of its own leaves its
+// caller's return address on top of the stack, not in the frame chain.
+// Linux prints such guesses with a '?'; so do we.
+void print_probable_caller(const hal::TrapFrame& frame) {
+  if (hal::paging::translate(frame.rsp).is_error()) return;
+  auto top = *reinterpret_cast<const uintptr_t*>(frame.rsp);
+  if (top > reinterpret_cast<uintptr_t>(__text_start) && top <= reinterpret_cast<uintptr_t>(__text_end))
+    print_address(" ? ", top - 1);
 }
 
 void explain_double_fault(const hal::TrapFrame& frame) {
@@ -71,6 +84,7 @@ void panic_handler(const rtl::PanicReport& report) {
     rbp = frame->rbp;
   }
   rtl::pr_emerg("Call Trace:");
+  if (frame && !frame->from_user()) print_probable_caller(*frame);
   uintptr_t addresses[16];
   size_t count = hal::walk_stack(rbp, addresses, 16);
   // Return addresses point after the call; look up the call itself.

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Boot scenarios for issue-level behaviour; each is one CTest test
+(tests/boot/CMakeLists.txt). Run one by hand:
+
+    tests/boot/scenarios.py --build-dir build ready
+"""
+import argparse
+import os
+import sys
+
+from harness import Boot, ScenarioFailure
+
+EXIT_PANIC = 70  # executive/include/executive/exit_status.h
+
+
+def check(condition, message):
+    if not condition:
+        raise ScenarioFailure(message)
+
+
+def scenario_ready(build):
+    """Boots to ready with a live timer, describes the machine, powers off."""
+    with Boot(build, cmdline="poweroff=ready") as boot:
+        boot.expect(r"efi: UEFI \d+\.\d+ firmware: EDK II revision")
+        boot.expect(r"Memory: \d+ MiB usable")
+        boot.expect(r"CPU: protection enabled:.* NX .*SMEP SMAP")
+        boot.expect(r"ACPI: tables: XSDT .*APIC.*HPET.*MCFG|ACPI: tables: XSDT .*")
+        boot.expect(r"tsc: calibrated against HPET: \d+\.\d{3} MHz")
+        boot.expect(r"pci 00:00\.0 8086:29c0 Host bridge")
+        ticks = boot.expect(r"timer: LAPIC timer ticking at 1000 Hz \((\d+) ticks in (\d+) us\)")
+        check(int(ticks.group(1)) >= 10, "fewer than 10 timer ticks observed")
+        boot.expect(r"Amphi \S+ ready in \d+ ms")
+        status = boot.wait_exit(timeout=30)
+        check(status == 0, f"guest status {status}, expected 0 (ACPI power-off)")
+
+
+def expect_panic(boot, reason_pattern):
+    boot.expect(r"Kernel panic - not syncing: " + reason_pattern)
+    boot.expect(r"Call Trace:")
+    boot.expect(r"---\[ end Kernel panic - not syncing")
+    status = boot.wait_exit(timeout=30)
+    check(status == EXIT_PANIC, f"guest status {status}, expected {EXIT_PANIC} (panic)")
+    return [l for l in boot.lines_after("Call Trace:") if "[<ffffffff" in l]
+
+
+def scenario_panic(build):
+    """A deliberate panic prints the reason and a symbolized backtrace."""
+    with Boot(build, cmdline="test=panic panic=poweroff") as boot:
+        frames = expect_panic(boot, r"self-test: deliberate panic")
+        symbolized = [f for f in frames if "+0x" in f and "] ?" not in f]
+        check(len(symbolized) >= 3, f"only {len(symbolized)} symbolized frames: {frames}")
+        names = " ".join(symbolized)
+        for function in ("self_test_panic_inner", "self_test_panic_middle", "run_boot_self_test"):
+            check(function in names, f"{function} missing from the backtrace")
+
+
+def scenario_null_write(build):
+    """A kernel null-pointer write is reported with CR2 and the faulting function."""
+    with Boot(build, cmdline="test=null-write panic=poweroff") as boot:
+        boot.expect(r"Kernel panic - not syncing: page fault at 0x0000000000000000 "
+                    r"\(write, not-present page, kernel mode\)")
+        boot.expect(r"CR2: 0000000000000000")
+        boot.expect(r"RIP: \[<ffffffff[0-9a-f]+>\] .*self_test_null_write\+0x")
+        frames = expect_panic_tail(boot)
+        check(any("run_boot_self_test" in f for f in frames), f"caller missing from the backtrace: {frames}")
+
+
+def expect_panic_tail(boot):
+    boot.expect(r"Call Trace:")
+    boot.expect(r"---\[ end Kernel panic - not syncing")
+    status = boot.wait_exit(timeout=30)
+    check(status == EXIT_PANIC, f"guest status {status}, expected {EXIT_PANIC} (panic)")
+    return [l for l in boot.lines_after("Call Trace:") if "[<ffffffff" in l]
+
+
+def scenario_stack_overflow(build):
+    """Overflowing the kernel stack hits the guard page; the double fault
+    runs on its IST stack and reports instead of triple-faulting."""
+    with Boot(build, cmdline="test=stack-overflow panic=poweroff") as boot:
+        boot.expect(r"Kernel panic - not syncing: unhandled double fault \(vector 8")
+        boot.expect(r"kernel stack overflow: the boot stack ran into its guard page")
+        frames = expect_panic_tail(boot)
+        check(any("self_test_stack_overflow" in f for f in frames),
+              f"recursion not visible in the backtrace: {frames}")
+
+
+def scenario_corrupt_kernel(build):
+    """A corrupt kernel file: the loader says so and powers off."""
+    def corrupt(esp):
+        with open(os.path.join(esp, "amphi", "kernel.elf"), "r+b") as f:
+            f.write(b"this is not an ELF file")
+    with Boot(build, cmdline="poweroff=ready", mutate=corrupt) as boot:
+        boot.expect(r"amphi-loader: error: kernel \\amphi\\kernel\.elf: not an ELF64 x86-64 executable")
+        boot.expect(r"amphi-loader: stopping; powering off")
+        boot.wait_exit(timeout=60)
+        check("Amphi" not in boot.transcript.split("amphi-loader: error")[1].replace("amphi-loader", ""),
+              "kernel output after a loader error")
+
+
+def scenario_missing_ramdisk(build):
+    """A configured ramdisk that is missing: a clear message and a clean stop."""
+    with Boot(build, cmdline="poweroff=ready", ramdisk="/nonexistent/initrd.cpio") as boot:
+        boot.expect(r"amphi-loader: error: ramdisk \\amphi\\initrd\.cpio: not found")
+        boot.expect(r"amphi-loader: stopping; powering off")
+        boot.wait_exit(timeout=60)
+
+
+def scenario_absurd_cmdline(build):
+    """A command line beyond the documented limit is refused by the loader."""
+    with Boot(build, cmdline="x" * 2000) as boot:
+        boot.expect(r"amphi-loader: error: .*cmdline is 2000 bytes, limit is 1023")
+        boot.wait_exit(timeout=60)
+
+
+SCENARIOS = {name[len("scenario_"):].replace("_", "-"): fn
+             for name, fn in globals().items() if name.startswith("scenario_")}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build-dir", default="build")
+    parser.add_argument("name", choices=sorted(SCENARIOS))
+    args = parser.parse_args()
+    try:
+        SCENARIOS[args.name](args.build_dir)
+    except ScenarioFailure as failure:
+        print(f"\nSCENARIO FAILED: {args.name}: {failure}", file=sys.stderr)
+        return 1
+    print(f"\nscenario {args.name}: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
