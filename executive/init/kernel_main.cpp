@@ -119,11 +119,11 @@ void kernel_main() {
   klog::init();
   if (auto level = g_command_line.get("loglevel"); level && level->size() == 1 && (*level)[0] >= '0' && (*level)[0] <= '8')
     klog::set_console_level(static_cast<uint8_t>((*level)[0] - '0'));
-  if (g_command_line.has("graphic") || boot.framebuffer.format != AMPHI_PIXEL_NONE) {
+  boot_report::banner();
+  if (boot.framebuffer.format != AMPHI_PIXEL_NONE) {
     auto console = attach_framebuffer_console(boot);
     if (console.is_error()) rtl::pr_warn("fbcon: {}", console.error().what());
   }
-  boot_report::banner();
   boot_report::firmware(boot);
   boot_report::memory_map(boot, memory);
   boot_report::cpu(protection);

@@ -59,7 +59,20 @@ void sink(rtl::LogLevel level, std::string_view text) {
 void init() { rtl::set_log_sink(sink); }
 
 void attach_framebuffer_console(TextConsole* console) {
-  g_log.with([&](LogState& state) { state.framebuffer_console = console; });
+  g_log.with([&](LogState& state) {
+    state.framebuffer_console = console;
+    // Replay what was logged before the screen existed, as fbcon does.
+    uint64_t sequence = state.buffer.oldest_sequence();
+    LogRecord record;
+    char text[rtl::kMaxLogLine];
+    char line[rtl::kMaxLogLine + 32];
+    while (state.buffer.read_record(sequence, record, text, sizeof text)) {
+      if (record.level >= state.console_level) continue;
+      size_t length = format_console_line(record, line, sizeof line);
+      console->write({line, length});
+      console->write("\n");
+    }
+  });
 }
 
 void set_console_level(uint8_t level) {
