@@ -4,6 +4,7 @@
 // panic naming the step; nothing here retries silently.
 #include "executive/boot.h"
 #include "executive/boot_report.h"
+#include "executive/demo.h"
 #include "executive/exit_status.h"
 #include "executive/framebuffer_console.h"
 #include "executive/klog.h"
@@ -17,7 +18,9 @@
 #include "hal/power.h"
 #include "hal/segments.h"
 #include "hal/timer.h"
+#include "microcore/microcore.h"
 #include "microcore/physical_memory.h"
+#include "microcore/scheduler.h"
 #include "rtl/format.h"
 #include "rtl/log.h"
 
@@ -49,6 +52,8 @@ uint64_t allocate_page_table_frame(void*) {
   auto frame = microcore::allocate_frame();
   return frame.is_ok() ? frame.value() : 0;
 }
+
+void release_page_table_frame(void*, uint64_t physical) { microcore::free_frame(physical); }
 
 void parse_command_line() {
   auto parsed = rtl::CommandLine::parse(boot_info().cmdline);
@@ -104,7 +109,7 @@ void kernel_main() {
   auto ist = hal::ist_guard_pages();
   for (uint32_t i = 0; i < ist.count; ++i) guards[guard_count++] = ist.pages[i];
   guards[guard_count++] = boot_stack_guard_page();
-  hal::paging::FrameSource frames{allocate_page_table_frame, nullptr};
+  hal::paging::FrameSource frames{allocate_page_table_frame, release_page_table_frame, nullptr};
   auto address_space =
       must_step(hal::paging::build_kernel_address_space(boot, frames, guards, guard_count), "kernel page tables");
   auto protection = hal::paging::enable_protection();
@@ -142,9 +147,11 @@ void kernel_main() {
   }
 
   must_step(hal::timer::start_periodic(kTickHz, nullptr, nullptr), "timer");
+  microcore::init();
   verify_timer_ticks();
 
   if (auto test = g_command_line.get("test")) run_boot_self_test(*test);
+  if (auto demo = g_command_line.get("demo")) start_demo(*demo);
 
   uint64_t ready_ms = hal::clock::now_ns() / 1000000;
   rtl::pr_notice("Amphi {} ready in {} ms", kVersion, ready_ms);
@@ -153,7 +160,10 @@ void kernel_main() {
     rtl::pr_notice("reboot: Power down (poweroff=ready)");
     hal::power::power_off(kExitSuccess);
   }
-  for (;;) hal::x86::hlt();  // idle: the scheduler arrives with the microcore
+  // The boot thread's work is done; the scheduler's idle thread takes over
+  // whenever nothing else is ready.
+  microcore::WaitQueue parked;
+  for (;;) microcore::block_on(parked, 0);
 }
 
 }  // namespace executive

@@ -207,6 +207,29 @@ rtl::Result<uintptr_t> map_device_memory(uint64_t physical, size_t size) {
   return base + offset;
 }
 
+rtl::Result<void> map_kernel_page(uintptr_t virt, uint64_t physical) {
+  Builder b{&g_frames, g_kernel_root, 0, g_nx, false};
+  return map_page(b, virt, physical, kWritable | kNoExecute, false);
+}
+
+rtl::Result<uint64_t> unmap_kernel_page(uintptr_t virt) {
+  uint64_t table = g_kernel_root;
+  for (int level = 3; level > 0; --level) {
+    uint64_t entry = table_at(table)[index_at(virt, level)];
+    if (!(entry & kPresent) || (entry & kHuge)) return rtl::Error(rtl::Errc::not_found, "not mapped");
+    table = entry & kAddressMask;
+  }
+  uint64_t& leaf = table_at(table)[index_at(virt, 0)];
+  if (!(leaf & kPresent)) return rtl::Error(rtl::Errc::not_found, "not mapped");
+  uint64_t physical = leaf & kAddressMask;
+  leaf = 0;
+  x86::invlpg(virt);
+  return physical;
+}
+
+uint64_t kernel_root() { return g_kernel_root; }
+const FrameSource& frame_source() { return g_frames; }
+
 rtl::Result<uint64_t> translate(uintptr_t virt) {
   uint64_t table = x86::read_cr3() & kAddressMask;
   for (int level = 3; level >= 0; --level) {

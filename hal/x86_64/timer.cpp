@@ -36,6 +36,11 @@ rtl::Result<void> start_periodic(uint32_t hz, TickFunction tick, void* context) 
   return {};
 }
 
+void set_tick_function(TickFunction tick, void* context) {
+  g_context = context;
+  g_tick = tick;
+}
+
 uint64_t ticks() { return g_ticks; }
 uint32_t frequency_hz() { return g_hz; }
 

@@ -44,16 +44,20 @@ bool set_interrupt_handler(uint8_t vector, InterruptHandler handler, void* conte
 
 }  // namespace hal
 
+namespace hal {
+void run_user_return_hook(TrapFrame& frame);  // x86_64/context.cpp
+}
+
 extern "C" void hal_trap_dispatch(hal::TrapFrame* frame) {
   using namespace hal;
   uint64_t vector = frame->vector;
   if (vector < 32) {
     ExceptionHandler handler = g_exception_handlers[vector];
-    if (handler && handler(*frame)) return;
-    panic_on_trap(*frame);
+    if (!handler || !handler(*frame)) panic_on_trap(*frame);
+  } else if (vector != kSpuriousVector) {  // no EOI for spurious interrupts
+    InterruptSlot slot = g_interrupt_handlers[vector];
+    if (slot.handler) slot.handler(*frame, slot.context);
+    interrupt_controller::end_of_interrupt();
   }
-  if (vector == kSpuriousVector) return;  // no EOI for spurious interrupts
-  InterruptSlot slot = g_interrupt_handlers[vector];
-  if (slot.handler) slot.handler(*frame, slot.context);
-  interrupt_controller::end_of_interrupt();
+  if (frame->from_user()) run_user_return_hook(*frame);
 }

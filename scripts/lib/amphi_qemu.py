@@ -35,6 +35,12 @@ def guest_status(qemu_exit_code):
     return qemu_exit_code
 
 
+def default_ramdisk(build_dir):
+    """The build's initrd.cpio (target amphi_initrd) if it exists, else None."""
+    path = os.path.join(build_dir, "initrd.cpio")
+    return path if os.path.exists(path) else None
+
+
 class BootImage:
     """A temporary copy of the ESP as a FAT image, plus OVMF variables."""
 

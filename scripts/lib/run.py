@@ -19,6 +19,7 @@ def main():
     parser.add_argument("--cmdline", default="", help="kernel command line (see README.md)")
     parser.add_argument("--graphic", action="store_true", help="show the framebuffer console in a window")
     parser.add_argument("--gdb", action="store_true", help="start halted with QEMU's gdb stub on :1234")
+    parser.add_argument("--ramdisk", help="initial ramdisk (default: the build's initrd.cpio)")
     parser.add_argument("--memory", default="512M", help="guest RAM (QEMU -m syntax)")
     parser.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument (repeatable)")
     args = parser.parse_args()
@@ -28,7 +29,8 @@ def main():
         print(f"scripts/run: --cmdline is {len(args.cmdline)} characters; the limit is 1023",
               file=sys.stderr)
         return 2
-    image = amphi_qemu.BootImage(args.build_dir, cmdline=args.cmdline)
+    ramdisk = args.ramdisk or amphi_qemu.default_ramdisk(args.build_dir)
+    image = amphi_qemu.BootImage(args.build_dir, cmdline=args.cmdline, ramdisk=ramdisk)
     try:
         cmd = image.qemu_command(graphic=args.graphic, gdb=args.gdb, memory=args.memory, extra=args.qemu_arg)
         if args.gdb:

@@ -24,6 +24,8 @@ class Boot:
     """One QEMU boot. Use as a context manager so QEMU never outlives a test."""
 
     def __init__(self, build_dir, cmdline="", ramdisk=None, mutate=None, memory="512M"):
+        if ramdisk is None:
+            ramdisk = amphi_qemu.default_ramdisk(build_dir)
         self.image = amphi_qemu.BootImage(build_dir, cmdline=cmdline, ramdisk=ramdisk, mutate=mutate)
         cmd = self.image.qemu_command(no_reboot=True, memory=memory)
         self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

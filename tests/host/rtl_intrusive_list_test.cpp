@@ -119,3 +119,21 @@ TEST(RtlIntrusiveList, DestroyingTheListUnlinksItsElements) {
 }
 
 }  // namespace
+
+TEST(RtlIntrusiveListInsert, InsertBeforeKeepsOrderAndCount) {
+  struct Item {
+    int value;
+    rtl::IntrusiveListNode node;
+  };
+  rtl::IntrusiveList<Item, &Item::node> list;
+  Item a{1, {}}, c{3, {}}, b{2, {}}, z{0, {}};
+  list.push_back(a);
+  list.push_back(c);
+  list.insert_before(c, b);
+  list.insert_before(a, z);
+  int expected = 0;
+  for (Item& item : list) EXPECT_EQ(item.value, expected++);
+  EXPECT_EQ(expected, 4);
+  EXPECT_EQ(list.size(), 4u);
+  list.clear();
+}

@@ -1,17 +1,36 @@
 // Vector (x87/SSE) state management.
 //
 // The kernel proper is compiled without vector instructions, so entering the
-// kernel never clobbers a user thread's XMM registers. The exceptions are
-// bracketed: kernel_begin() saves the interrupted context's state into a
-// per-CPU area and kernel_end() restores it. Brackets nest (a panic while
-// formatting formats again); only the outermost pair saves and restores.
-// Interrupts stay as they are: an interrupt handler that itself formats nests.
+// kernel never clobbers a user thread's XMM registers.
+//
+// Threads' vector state is switched lazily: switch_to() only sets CR0.TS;
+// the first vector instruction the new thread executes raises #NM, and only
+// then is the previous owner's state saved and the new one's loaded. Threads
+// that never touch SSE (most servers) never pay for it.
+//
+// Kernel code that needs SSE (the fmt unit) is bracketed: kernel_begin()
+// saves whatever state is live in the registers into a per-CPU area and
+// kernel_end() restores it, so the bracket is invisible to the owner.
+// Brackets nest (a panic while formatting formats again) and keep interrupts
+// off for their whole duration.
 #pragma once
+
+#include <cstdint>
 
 namespace hal::fpu {
 
-void init();  // enable SSE (CR0/CR4), reset the x87 unit
+struct alignas(16) State {
+  uint8_t area[512];  // FXSAVE image
+  bool loaded_once;   // false: first use starts from a clean FNINIT state
+};
+
+void init();  // enable SSE (CR0/CR4), reset the x87 unit, install the #NM handler
 void kernel_begin();
 void kernel_end();
+
+// Makes `next` the state the current CPU will load on first use (lazily).
+void switch_to(State* next);
+// The state is going away (thread exit): forget it if it owns the registers.
+void release(State* state);
 
 }  // namespace hal::fpu

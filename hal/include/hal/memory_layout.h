@@ -4,6 +4,7 @@
 //   0x0000000000000000 - 0x00007fffffffffff  user
 //   0xffff800000000000 -                     direct map of physical memory (HHDM)
 //   0xffffc00000000000 -                     device memory (MMIO) window, uncached
+//   0xffffe00000000000 -                     kernel thread stacks, each under a guard page
 //   0xffffffff80000000 -                     kernel image (-mcmodel=kernel)
 #pragma once
 
@@ -16,6 +17,8 @@ inline constexpr uintptr_t kHugePageSize = 2 * 1024 * 1024;
 inline constexpr uintptr_t kDirectMapBase = 0xffff800000000000;
 inline constexpr uintptr_t kMmioWindowBase = 0xffffc00000000000;
 inline constexpr uintptr_t kMmioWindowSize = 64ull << 30;
+inline constexpr uintptr_t kKernelStackArea = 0xffffe00000000000;  // thread stacks, guard gaps
+inline constexpr uintptr_t kKernelStackAreaSize = 64ull << 30;
 inline constexpr uintptr_t kKernelImageBase = 0xffffffff80000000;
 inline constexpr uintptr_t kUserSpaceEnd = 0x0000800000000000;
 

@@ -20,8 +20,10 @@
 namespace hal::paging {
 
 struct FrameSource {
-  // Returns a physical page address, or 0 when out of memory.
+  // Returns a zeroed-or-not physical page address, or 0 when out of memory.
   uint64_t (*allocate)(void* context);
+  // Gives a page-table page back (user address spaces are torn down).
+  void (*release)(void* context, uint64_t physical);
   void* context;
 };
 
@@ -48,8 +50,18 @@ rtl::Result<AddressSpaceReport> build_kernel_address_space(const amphi_boot_info
 // Turns on the protection features the CPU supports; returns which.
 ProtectionFeatures enable_protection();
 
+// Maps / unmaps one page in the kernel half (kernel stacks with guard gaps
+// live in kKernelStackArea). Callers own the virtual range they use.
+rtl::Result<void> map_kernel_page(uintptr_t virtual_address, uint64_t physical);
+rtl::Result<uint64_t> unmap_kernel_page(uintptr_t virtual_address);
+
 // Maps device memory uncached into the MMIO window. The mapping is permanent.
 rtl::Result<uintptr_t> map_device_memory(uint64_t physical, size_t size);
+
+// The kernel's own root table and the frame source page tables come from
+// (for hal/x86_64/address_space.cpp).
+uint64_t kernel_root();
+const FrameSource& frame_source();
 
 // Physical address behind a kernel virtual address in the current tables, or
 // an error when unmapped (used to walk stacks safely during panic).

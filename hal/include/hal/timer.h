@@ -15,6 +15,8 @@ using TickFunction = void (*)(void* context);
 
 // Needs clock::calibrate() and interrupt_controller::init() first.
 rtl::Result<void> start_periodic(uint32_t hz, TickFunction tick, void* context);
+// Replaces the function called on every tick (the scheduler's).
+void set_tick_function(TickFunction tick, void* context);
 uint64_t ticks();
 uint32_t frequency_hz();
 

@@ -76,6 +76,23 @@ class IntrusiveList {
     head_ = &node;
   }
 
+  // Links `element` just before `position`, which must be on this list
+  // (keeps sorted lists sorted without a second pass).
+  void insert_before(T& position, T& element) {
+    IntrusiveListNode& at = position.*Member;
+    RTL_ASSERT(at.owner_ == this);
+    if (!at.prev_) {
+      push_front(element);
+      return;
+    }
+    IntrusiveListNode& node = element.*Member;
+    link(node);
+    node.prev_ = at.prev_;
+    node.next_ = &at;
+    at.prev_->next_ = &node;
+    at.prev_ = &node;
+  }
+
   T* pop_front() {
     T* element = front();
     if (element) remove(*element);

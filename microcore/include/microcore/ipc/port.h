@@ -1,0 +1,84 @@
+// Port: a Mach port, the kernel object every right names.
+//
+// The receive right has exactly one owner: an IpcSpace (receiver_space,
+// receiver_name), a message in transit (in_transit), or nobody once the port
+// is dead (!active()). A dead port never becomes active again; it lingers
+// only while rights elsewhere still reference it (they turn into dead names).
+//
+// Counts: srights counts send rights existing anywhere (a space entry counts
+// once however many urefs it has; each message slot counts once), sorights
+// the send-once rights, mscount the send rights ever made from the receive
+// right (reported in the no-senders notification).
+//
+// Queue: FIFO of messages, at most queue_limit of them for ordinary sends
+// (send-once and kernel messages bypass the limit, as in Mach). Receivers
+// waiting for a message park on `receivers`; senders waiting for room on
+// `senders`. Both lists are empty whenever the port is dead.
+#pragma once
+
+#include <stdint.h>
+
+#include "microcore/abi/message.h"
+#include "microcore/ipc/kernel_message.h"
+#include "microcore/ipc/waiter.h"
+#include "rtl/intrusive_list.h"
+#include "rtl/ref_counted.h"
+
+namespace microcore::ipc {
+
+class IpcSpace;
+struct PortSet;
+struct DeadNameRequest;
+
+// What a port stands for when the kernel itself serves it (a task, a device).
+// The IPC core only stores it.
+struct KernelObjectBinding {
+  void* object = nullptr;
+  uint32_t kind = 0;  // 0: an ordinary port
+};
+
+using MessageQueue = rtl::IntrusiveList<KernelMessage, &KernelMessage::queue_node>;
+
+struct DeadNameRequest {
+  rtl::IntrusiveListNode node;
+  Port* port = nullptr;        // the port watched (on its dead_name_requests)
+  IpcSpace* space = nullptr;   // whose name it is about
+  mach_port_name_t name = 0;
+  Port* notify = nullptr;      // a send-once right (holds a reference)
+};
+
+using DeadNameRequestList = rtl::IntrusiveList<DeadNameRequest, &DeadNameRequest::node>;
+
+struct Port : rtl::RefCounted<Port> {
+  Port() = default;
+  ~Port();
+
+  bool active() const { return active_; }
+
+  bool active_ = true;
+  IpcSpace* receiver_space = nullptr;
+  mach_port_name_t receiver_name = MACH_PORT_NULL;
+  bool in_transit = false;
+
+  MessageQueue messages;
+  uint32_t queue_limit = AMPHI_PORT_QUEUE_LIMIT;
+  WaiterList receivers;
+  WaiterList senders;
+
+  uint32_t srights = 0;
+  uint32_t sorights = 0;
+  uint32_t mscount = 0;
+  Port* no_senders_notify = nullptr;  // a send-once right (holds a reference)
+  DeadNameRequestList dead_name_requests;
+
+  PortSet* set = nullptr;
+  rtl::IntrusiveListNode set_node;
+
+  KernelObjectBinding kobject;
+};
+
+// Changes the queue limit (mach_port_set_attributes' qlimit). Raising it
+// wakes blocked senders that now fit.
+void set_queue_limit(Port& port, uint32_t limit);
+
+}  // namespace microcore::ipc

@@ -1,0 +1,28 @@
+// The Mach IPC traps: the portable IPC core (microcore/ipc/) bound to
+// threads, user memory and the scheduler. One IPC lock serializes the core;
+// threads park on IpcWaiters and are woken — or switched to directly, on
+// the call/reply fast path — by the scheduler.
+#pragma once
+
+#include <cstdint>
+
+#include "microcore/task.h"
+#include "rtl/result.h"
+
+namespace microcore {
+
+rtl::Result<void> ipc_attach_space(Task& task);
+void ipc_detach_space(Task& task);
+
+int64_t ipc_trap_mach_msg(uint64_t user_message, uint32_t options, uint32_t send_size, uint32_t rcv_size,
+                          uint32_t rcv_name, uint64_t timeout_ns);
+int64_t ipc_trap_port_allocate(uint32_t right);
+int64_t ipc_trap_port_deallocate(uint32_t name);
+int64_t ipc_trap_port_mod_refs(uint32_t name, uint32_t right, int32_t delta);
+int64_t ipc_trap_port_insert_right(uint32_t name, uint32_t disposition);
+int64_t ipc_trap_port_move_member(uint32_t member, uint32_t set);
+int64_t ipc_trap_request_notification(uint32_t name, int32_t id, uint32_t notify);
+int64_t ipc_trap_bootstrap_register(uint64_t user_name, uint64_t length, uint32_t send_right);
+int64_t ipc_trap_bootstrap_look_up(uint64_t user_name, uint64_t length);
+
+}  // namespace microcore

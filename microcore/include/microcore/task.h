@@ -1,0 +1,79 @@
+// A task: Mach's unit of resource ownership. It owns an address space and
+// a port name space, and holds threads. The kernel itself is task 0, the
+// home of kernel threads.
+//
+// Termination: kill() marks every thread; each exits at its next return
+// towards user mode. The last thread to exit tears the task down (address
+// space, port rights) and frees it.
+#pragma once
+
+#include <cstdint>
+
+#include "microcore/thread.h"
+#include "rtl/intrusive_list.h"
+#include "rtl/result.h"
+
+namespace microcore {
+
+class Task {
+ public:
+  static constexpr size_t kNameLength = 32;
+
+  uint64_t id() const { return id_; }
+  const char* name() const { return name_; }
+  bool is_kernel() const { return id_ == 0; }
+  uint64_t page_table_root() const { return page_table_root_; }
+
+  // Accounting, summed over the task's threads (including exited ones).
+  uint64_t cpu_time_ns() const;
+  uint32_t thread_count() const { return static_cast<uint32_t>(threads_.size()); }
+  bool dying() const { return dying_; }
+  int exit_status() const { return exit_status_; }
+
+  // Marks the task for termination with `status`; its threads stop at their
+  // next return towards user mode.
+  void kill(int status);
+
+  // Internal to the microcore (thread and task lifecycle).
+  void add_thread(Thread& thread);
+  void remove_thread(Thread& thread);  // last one out destroys the task
+  void account_exited_thread(uint64_t cpu_ns) { exited_cpu_ns_ += cpu_ns; }
+
+  rtl::IntrusiveListNode list_node;  // in the global task list
+
+ private:
+  friend rtl::Result<Task*> create_task(const char* name);
+  friend Task& kernel_task();
+  friend void destroy_task(Task* task);
+
+  uint64_t id_ = 0;
+  char name_[kNameLength] = {};
+  uint64_t page_table_root_ = 0;  // 0 for the kernel task
+  rtl::IntrusiveList<Thread, &Thread::task_node> threads_;
+  uint64_t exited_cpu_ns_ = 0;
+  bool dying_ = false;
+  int exit_status_ = 0;
+
+ public:
+  // Per-personality and per-subsystem state hangs off these; the layers
+  // that own them (IPC space, address map) install and tear them down.
+  void* ipc_space = nullptr;
+  void* address_map = nullptr;
+};
+
+rtl::Result<Task*> create_task(const char* name);
+Task& kernel_task();
+// Calls visit(task, context) for every live task (for /proc and reports),
+// with the task list locked: visit must not create or destroy tasks.
+void for_each_task(void (*visit)(Task& task, void* context), void* context);
+uint64_t live_task_count();
+
+// Called by the last exiting thread (and by create paths on failure).
+void destroy_task(Task* task);
+
+// Hooks for subsystems that attach per-task state (IPC space, VM map):
+// teardown runs when the task is destroyed.
+using TaskTeardown = void (*)(Task& task);
+void set_task_teardown(TaskTeardown teardown);
+
+}  // namespace microcore

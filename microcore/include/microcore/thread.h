@@ -1,0 +1,74 @@
+// A thread: the unit the scheduler runs. It owns a kernel stack (with a
+// guard page), its saved kernel context, its lazily saved vector state, and
+// belongs to a task (kernel threads belong to the kernel task).
+//
+// Lifetime: created by create_kernel_thread/create_user_thread, it runs
+// until it calls thread_exit() (or its task is killed, which makes it exit at
+// its next return towards user mode). A dead thread cannot free the stack it
+// is running on, so the scheduler reaps it after switching away.
+#pragma once
+
+#include <cstdint>
+
+#include "hal/fpu.h"
+#include "microcore/kernel_stack.h"
+#include "rtl/intrusive_list.h"
+#include "rtl/result.h"
+
+namespace microcore {
+
+class Task;
+
+enum class ThreadState : uint8_t { ready, running, blocked, dead };
+
+// Why a blocked thread woke up.
+enum class WakeReason : uint8_t { none, signaled, timed_out, interrupted };
+
+inline constexpr uint8_t kPriorityLevels = 32;
+inline constexpr uint8_t kDefaultPriority = 16;
+
+struct Thread {
+  uint64_t id;
+  Task* task;
+  ThreadState state;
+  uint8_t priority;
+  bool kill_pending;   // exit at the next return towards user mode
+  bool need_resched;   // (on the current thread) switch at the next chance
+
+  uint64_t saved_rsp;  // kernel context while not running
+  KernelStack stack;
+  hal::fpu::State fpu;
+
+  // Run queue or wait queue membership (never both).
+  rtl::IntrusiveListNode queue_node;
+  // Position in its task's thread list.
+  rtl::IntrusiveListNode task_node;
+  // Timeout bookkeeping while blocked with a deadline.
+  rtl::IntrusiveListNode timer_node;
+  uint64_t wake_deadline_ns;
+  WakeReason wake_reason;
+  void* wait_channel;  // the WaitQueue it sleeps on, for cancellation
+
+  uint32_t slice_ticks_left;
+  uint64_t cpu_time_ns;
+  uint64_t switched_in_ns;
+
+  void (*entry)(void*);
+  void* argument;
+  // User entry point, for threads that start in Ring 3.
+  uint64_t user_rip, user_rsp, user_arg0, user_arg1;
+};
+
+rtl::Result<Thread*> create_kernel_thread(Task& task, void (*entry)(void*), void* argument,
+                                          uint8_t priority = kDefaultPriority);
+rtl::Result<Thread*> create_user_thread(Task& task, uint64_t rip, uint64_t rsp, uint64_t arg0,
+                                        uint64_t arg1, uint8_t priority = kDefaultPriority);
+[[noreturn]] void thread_exit();
+// Frees a dead thread's resources; the scheduler calls it once the thread is
+// off its stack for good.
+void destroy_thread(Thread* thread);
+
+Thread* current_thread();
+uint64_t live_thread_count();
+
+}  // namespace microcore

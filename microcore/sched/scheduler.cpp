@@ -1,0 +1,276 @@
+// The scheduler (see microcore/scheduler.h).
+//
+// Locking: one CPU today, so "interrupts off" is the lock: every function
+// that touches the Processor disables interrupts first (irq_save) and the
+// context switch itself runs with them off. SMP turns this into a per-
+// processor spinlock plus IPIs; the data is already per-processor.
+#include "microcore/scheduler.h"
+
+#include "hal/address_space.h"
+#include "hal/clock.h"
+#include "hal/context.h"
+#include "hal/cpu.h"
+#include "hal/cpu_local.h"
+#include "microcore/task.h"
+#include "rtl/own_ptr.h"
+#include "rtl/platform.h"
+
+namespace microcore {
+namespace {
+
+struct Processor {
+  rtl::IntrusiveList<Thread, &Thread::queue_node> ready[kPriorityLevels];
+  uint32_t ready_mask = 0;  // bit p set <=> ready[p] not empty
+  Thread* current = nullptr;
+  Thread* idle = nullptr;
+  rtl::IntrusiveList<Thread, &Thread::timer_node> timers;  // sorted by deadline
+  Thread* dead = nullptr;  // exited; reaped after the next switch
+  SchedulerStatistics statistics{};
+};
+
+Processor g_cpu;
+hal::CpuLocal g_cpu_local;
+
+class InterruptsOff {
+ public:
+  InterruptsOff() : state_(rtl::platform::irq_save()) {}
+  ~InterruptsOff() { rtl::platform::irq_restore(state_); }
+
+ private:
+  rtl::platform::IrqState state_;
+};
+
+void enqueue(Thread* thread) {
+  g_cpu.ready[thread->priority].push_back(*thread);
+  g_cpu.ready_mask |= 1u << thread->priority;
+}
+
+void dequeue(Thread* thread) {
+  g_cpu.ready[thread->priority].remove(*thread);
+  if (g_cpu.ready[thread->priority].empty()) g_cpu.ready_mask &= ~(1u << thread->priority);
+}
+
+Thread* pick_next() {
+  if (!g_cpu.ready_mask) return g_cpu.idle;
+  int priority = 31 - __builtin_clz(g_cpu.ready_mask);
+  Thread* next = g_cpu.ready[priority].front();
+  dequeue(next);
+  return next;
+}
+
+void add_timer(Thread* thread, uint64_t deadline_ns) {
+  thread->wake_deadline_ns = deadline_ns;
+  for (Thread& other : g_cpu.timers) {
+    if (other.wake_deadline_ns > deadline_ns) {
+      g_cpu.timers.insert_before(other, *thread);
+      return;
+    }
+  }
+  g_cpu.timers.push_back(*thread);
+}
+
+// Interrupts off. Switches from the current thread to `next`.
+void switch_to(Thread* next) {
+  Thread* previous = g_cpu.current;
+  if (next == previous) {
+    next->state = ThreadState::running;
+    return;
+  }
+  uint64_t now = hal::clock::now_ns();
+  uint64_t ran = now - previous->switched_in_ns;
+  previous->cpu_time_ns += ran;
+  if (previous == g_cpu.idle) g_cpu.statistics.idle_ns += ran;
+  next->switched_in_ns = now;
+  if (next->slice_ticks_left == 0) next->slice_ticks_left = kSliceTicks;
+  next->state = ThreadState::running;
+  g_cpu.current = next;
+  g_cpu_local.current_thread = next;
+  ++g_cpu.statistics.context_switches;
+
+  hal::set_entry_stack(next->stack.top());
+  if (next->task->page_table_root() != previous->task->page_table_root())
+    hal::address_space::activate(next->task->page_table_root());
+  hal::fpu::switch_to(next->task->is_kernel() ? nullptr : &next->fpu);
+  hal_switch_context(&previous->saved_rsp, next->saved_rsp);
+  scheduler_after_switch();
+}
+
+void reschedule_locked() {
+  Thread* current = g_cpu.current;
+  current->need_resched = false;
+  if (current->state == ThreadState::running && current != g_cpu.idle) {
+    current->state = ThreadState::ready;
+    if (current->slice_ticks_left == 0) current->slice_ticks_left = kSliceTicks;
+    enqueue(current);
+  }
+  switch_to(pick_next());
+}
+
+[[noreturn]] void idle_loop(void*) {
+  for (;;) {
+    {
+      InterruptsOff off;
+      if (g_cpu.ready_mask) reschedule_locked();
+    }
+    // STI takes effect after the next instruction, so no wakeup is lost
+    // between the check above and the halt.
+    asm volatile("sti; hlt" ::: "memory");
+  }
+}
+
+}  // namespace
+
+void init_scheduler(Task& kernel) {
+  hal::init_cpu_local(g_cpu_local, 0);
+  // The boot context becomes a thread so it can block and be switched away
+  // from like any other. It keeps the boot stack (slot ~0u: never freed).
+  auto boot = rtl::try_make<Thread>();
+  RTL_ASSERT(boot.is_ok());
+  Thread* thread = boot.release_value().leak();
+  thread->id = 0;
+  thread->task = &kernel;
+  thread->priority = kDefaultPriority;
+  thread->state = ThreadState::running;
+  thread->stack.slot = ~0u;
+  thread->switched_in_ns = hal::clock::now_ns();
+  thread->slice_ticks_left = kSliceTicks;
+  kernel.add_thread(*thread);
+  g_cpu.current = thread;
+  g_cpu_local.current_thread = thread;
+
+  auto idle = create_kernel_thread(kernel, idle_loop, nullptr, 0);
+  RTL_ASSERT(idle.is_ok());
+  g_cpu.idle = idle.value();
+}
+
+void scheduler_after_switch() {
+  Thread* dead = g_cpu.dead;
+  if (dead && dead != g_cpu.current) {
+    g_cpu.dead = nullptr;
+    destroy_thread(dead);
+  }
+}
+
+void make_ready(Thread* thread) {
+  InterruptsOff off;
+  thread->state = ThreadState::ready;
+  enqueue(thread);
+  if (g_cpu.current && thread->priority > g_cpu.current->priority) g_cpu.current->need_resched = true;
+  if (g_cpu.current == g_cpu.idle) g_cpu.current->need_resched = true;
+}
+
+void schedule() {
+  InterruptsOff off;
+  reschedule_locked();
+}
+
+void yield() {
+  InterruptsOff off;
+  g_cpu.current->slice_ticks_left = 0;  // to the back of its level
+  reschedule_locked();
+}
+
+WakeReason block_on(WaitQueue& queue, uint64_t deadline_ns) {
+  InterruptsOff off;
+  Thread* current = g_cpu.current;
+  if (current->kill_pending) return WakeReason::interrupted;
+  current->state = ThreadState::blocked;
+  current->wake_reason = WakeReason::none;
+  current->wait_channel = &queue;
+  queue.waiters.push_back(*current);
+  if (deadline_ns) add_timer(current, deadline_ns);
+  switch_to(pick_next());
+  return current->wake_reason;
+}
+
+WakeReason block_current(uint64_t deadline_ns, Thread* handoff_target) {
+  InterruptsOff off;
+  Thread* current = g_cpu.current;
+  if (current->kill_pending) return WakeReason::interrupted;
+  current->state = ThreadState::blocked;
+  current->wake_reason = WakeReason::none;
+  current->wait_channel = nullptr;
+  if (deadline_ns) add_timer(current, deadline_ns);
+  Thread* next;
+  if (handoff_target && handoff_target->state == ThreadState::ready) {
+    // The fast path: no queue walk; the target inherits our slice.
+    dequeue(handoff_target);
+    handoff_target->slice_ticks_left = current->slice_ticks_left;
+    next = handoff_target;
+    ++g_cpu.statistics.handoffs;
+  } else {
+    next = pick_next();
+  }
+  switch_to(next);
+  return current->wake_reason;
+}
+
+void sleep_until(uint64_t deadline_ns) {
+  WaitQueue never_signaled;
+  while (hal::clock::now_ns() < deadline_ns)
+    if (block_on(never_signaled, deadline_ns) == WakeReason::interrupted) return;
+}
+
+void wake_thread(Thread* thread, WakeReason reason) {
+  InterruptsOff off;
+  if (thread->state != ThreadState::blocked) return;
+  if (thread->wait_channel) {
+    static_cast<WaitQueue*>(thread->wait_channel)->waiters.remove(*thread);
+    thread->wait_channel = nullptr;
+  }
+  if (thread->timer_node.is_linked()) g_cpu.timers.remove(*thread);
+  thread->wake_reason = reason;
+  make_ready(thread);
+}
+
+uint32_t wake_one(WaitQueue& queue, WakeReason reason) {
+  InterruptsOff off;
+  Thread* thread = queue.waiters.front();
+  if (!thread) return 0;
+  wake_thread(thread, reason);
+  return 1;
+}
+
+uint32_t wake_all(WaitQueue& queue, WakeReason reason) {
+  InterruptsOff off;
+  uint32_t count = 0;
+  while (Thread* thread = queue.waiters.front()) {
+    wake_thread(thread, reason);
+    ++count;
+  }
+  return count;
+}
+
+[[noreturn]] void thread_exit() {
+  rtl::platform::irq_save();
+  Thread* current = g_cpu.current;
+  RTL_ASSERT(!g_cpu.dead);
+  current->state = ThreadState::dead;
+  g_cpu.dead = current;
+  switch_to(pick_next());
+  __builtin_unreachable();
+}
+
+void scheduler_tick() {
+  Thread* current = g_cpu.current;
+  if (!current) return;
+  if (current != g_cpu.idle && current->slice_ticks_left > 0 && --current->slice_ticks_left == 0)
+    current->need_resched = true;
+  uint64_t now = hal::clock::now_ns();
+  while (Thread* first = g_cpu.timers.front()) {
+    if (first->wake_deadline_ns > now) break;
+    wake_thread(first, WakeReason::timed_out);
+  }
+}
+
+void preempt_if_needed() {
+  InterruptsOff off;
+  if (g_cpu.current->need_resched) reschedule_locked();
+}
+
+SchedulerStatistics scheduler_statistics() {
+  InterruptsOff off;
+  return g_cpu.statistics;
+}
+
+}  // namespace microcore

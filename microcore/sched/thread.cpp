@@ -1,0 +1,86 @@
+#include "microcore/thread.h"
+
+#include "hal/address_space.h"
+#include "hal/context.h"
+#include "hal/cpu_local.h"
+#include "microcore/scheduler.h"
+#include "microcore/task.h"
+#include "rtl/own_ptr.h"
+#include "rtl/platform.h"
+
+namespace microcore {
+namespace {
+
+// Thread ids and the live count; touched with interrupts off.
+uint64_t g_next_thread_id = 1;
+uint64_t g_live_threads = 0;
+
+void finish_switch_and_run(void* argument);
+
+rtl::Result<Thread*> create_thread(Task& task, void (*entry)(void*), void* argument, uint8_t priority) {
+  if (priority >= kPriorityLevels) return rtl::Error(rtl::Errc::invalid_argument, "priority out of range");
+  auto thread = TRY(rtl::try_make<Thread>());
+  thread->stack = TRY(allocate_kernel_stack());
+  thread->task = &task;
+  thread->priority = priority;
+  thread->state = ThreadState::ready;
+  thread->entry = entry;
+  thread->argument = argument;
+  thread->saved_rsp = hal::prepare_thread_stack(thread->stack.top(), finish_switch_and_run, thread.get());
+  Thread* raw = thread.leak();
+  auto flags = rtl::platform::irq_save();
+  raw->id = g_next_thread_id++;
+  ++g_live_threads;
+  task.add_thread(*raw);
+  rtl::platform::irq_restore(flags);
+  return raw;
+}
+
+void enter_user_mode(void* argument) {
+  auto* thread = static_cast<Thread*>(argument);
+  hal_enter_user(thread->user_rip, thread->user_rsp, thread->user_arg0, thread->user_arg1);
+}
+
+// Every new thread starts here, right after its first switch-in.
+void finish_switch_and_run(void* argument) {
+  auto* thread = static_cast<Thread*>(argument);
+  scheduler_after_switch();
+  thread->entry(thread->argument);
+  thread_exit();
+}
+
+}  // namespace
+
+rtl::Result<Thread*> create_kernel_thread(Task& task, void (*entry)(void*), void* argument, uint8_t priority) {
+  return create_thread(task, entry, argument, priority);
+}
+
+rtl::Result<Thread*> create_user_thread(Task& task, uint64_t rip, uint64_t rsp, uint64_t arg0, uint64_t arg1,
+                                        uint8_t priority) {
+  Thread* thread = TRY(create_thread(task, enter_user_mode, nullptr, priority));
+  thread->argument = thread;
+  thread->user_rip = rip;
+  thread->user_rsp = rsp;
+  thread->user_arg0 = arg0;
+  thread->user_arg1 = arg1;
+  return thread;
+}
+
+void destroy_thread(Thread* thread) {
+  hal::fpu::release(&thread->fpu);
+  free_kernel_stack(thread->stack);
+  Task* task = thread->task;
+  auto flags = rtl::platform::irq_save();
+  task->remove_thread(*thread);
+  --g_live_threads;
+  bool last = task->thread_count() == 0 && !task->is_kernel();
+  rtl::platform::irq_restore(flags);
+  rtl::OwnPtr<Thread>::adopt(thread).reset();
+  if (last) destroy_task(task);
+}
+
+Thread* current_thread() { return static_cast<Thread*>(hal::cpu_local().current_thread); }
+
+uint64_t live_thread_count() { return g_live_threads; }
+
+}  // namespace microcore

@@ -1,0 +1,298 @@
+// The Mach IPC traps (see microcore/ipc_glue.h).
+//
+// Locking: g_ipc_lock serializes the whole IPC core (every space, port,
+// message and the bootstrap registry). A thread that must wait registers an
+// IpcWaiter under the lock, then blocks with interrupts still off from
+// before the lock was taken, so on this single CPU no wakeup can slip in
+// between registering and blocking. (SMP will mark the thread blocked under
+// the lock instead.)
+//
+// Fast path: when a send wakes a receiver and the sender then waits for its
+// reply (MACH_SEND_MSG | MACH_RCV_MSG, the call/reply pattern), the sender
+// switches straight to the receiver: no run-queue walk, the receiver runs on
+// the sender's remaining time slice.
+#include "microcore/ipc_glue.h"
+
+#include "hal/clock.h"
+#include "hal/user_memory.h"
+#include "microcore/abi/traps.h"
+#include "microcore/address_map_glue.h"
+#include "microcore/ipc/ipc.h"
+#include "microcore/scheduler.h"
+#include "microcore/vm/ool_hooks.h"
+#include "rtl/alloc.h"
+#include "rtl/own_ptr.h"
+#include "rtl/platform.h"
+#include "rtl/spinlock.h"
+
+namespace microcore {
+namespace {
+
+constexpr mach_msg_return_t kSendInterrupted = 0x10000007;  // MACH_SEND_INTERRUPTED
+
+rtl::Spinlock g_ipc_lock;
+Thread* g_woken = nullptr;  // the thread the last wake callback readied (under the lock)
+
+struct BootstrapEntry {
+  char name[32];
+  size_t length;
+  ipc::Port* port;  // a send right the registry holds
+};
+BootstrapEntry g_bootstrap[64];  // under g_ipc_lock
+
+ipc::IpcSpace& space_of(Task& task) { return *static_cast<ipc::IpcSpace*>(task.ipc_space); }
+
+void wake_waiting_thread(ipc::IpcWaiter* waiter) {
+  auto* thread = static_cast<Thread*>(waiter->context);
+  wake_thread(thread, WakeReason::signaled);
+  g_woken = thread;
+}
+
+// A kernel copy of a user message: on the stack when small, else the heap.
+class MessageBuffer {
+ public:
+  explicit MessageBuffer(size_t size) : size_(size) {
+    data_ = size <= sizeof inline_ ? inline_ : static_cast<uint8_t*>(rtl::allocate(size, 16));
+  }
+  ~MessageBuffer() {
+    if (data_ && data_ != inline_) rtl::deallocate(data_, size_, 16);
+  }
+  uint8_t* data() { return data_; }
+
+ private:
+  size_t size_;
+  uint8_t* data_;
+  alignas(16) uint8_t inline_[256];
+};
+
+uint64_t deadline_for(bool has_timeout, uint64_t timeout_ns) {
+  if (!has_timeout) return 0;
+  uint64_t deadline = hal::clock::now_ns() + timeout_ns;
+  return deadline ? deadline : 1;
+}
+
+// Called with g_ipc_lock held; returns with it held.
+mach_msg_return_t send_locked(ipc::KernelMessage* message, bool may_block, uint64_t deadline,
+                              Thread** handoff) {
+  for (;;) {
+    g_woken = nullptr;
+    ipc::SendResult sent = ipc::send(message);
+    if (sent.outcome == ipc::SendOutcome::delivered) {
+      *handoff = g_woken;
+      return MACH_MSG_SUCCESS;
+    }
+    if (sent.outcome == ipc::SendOutcome::failed) return sent.code;
+    if (!may_block || (deadline && hal::clock::now_ns() >= deadline)) {
+      ipc::destroy_message(message);
+      return MACH_SEND_TIMED_OUT;
+    }
+    ipc::IpcWaiter waiter;
+    waiter.wake = wake_waiting_thread;
+    waiter.context = current_thread();
+    ipc::wait_for_space(*message->dest.port, waiter);
+    g_ipc_lock.unlock();
+    WakeReason reason = block_current(deadline, nullptr);
+    g_ipc_lock.lock();
+    if (waiter.node.is_linked()) ipc::cancel_wait(waiter);
+    if (reason == WakeReason::interrupted || reason == WakeReason::timed_out) {
+      ipc::destroy_message(message);
+      return reason == WakeReason::timed_out ? MACH_SEND_TIMED_OUT : kSendInterrupted;
+    }
+    if (waiter.result != MACH_MSG_SUCCESS) {
+      ipc::destroy_message(message);
+      return waiter.result;
+    }
+  }
+}
+
+mach_msg_return_t do_send(Task& task, uint64_t user_message, uint32_t send_size, bool may_block,
+                          uint64_t deadline, Thread** handoff) {
+  if (send_size < sizeof(mach_msg_header_t)) return MACH_SEND_MSG_TOO_SMALL;
+  if (send_size > AMPHI_MSG_MAX_INLINE) return MACH_SEND_TOO_LARGE;
+  MessageBuffer buffer(send_size);
+  if (!buffer.data()) return MACH_SEND_NO_BUFFER;
+  if (!hal::copy_from_user(buffer.data(), user_message, send_size)) return MACH_SEND_INVALID_DATA;
+  ipc::OolHooks hooks = vm::make_ool_hooks(address_map(task));
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  ipc::CopyinResult copied = ipc::copyin(space_of(task), buffer.data(), send_size, hooks);
+  if (copied.code != MACH_MSG_SUCCESS) return copied.code;
+  return send_locked(copied.message, may_block, deadline, handoff);
+}
+
+mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_size, uint32_t name,
+                             bool may_block, uint64_t deadline, Thread* handoff) {
+  if (rcv_size < sizeof(mach_msg_header_t)) return MACH_RCV_TOO_LARGE;
+  ipc::OolHooks hooks = vm::make_ool_hooks(address_map(task));
+  ipc::IpcSpace& space = space_of(task);
+  uint32_t capacity = rcv_size < AMPHI_MSG_MAX_INLINE ? rcv_size : AMPHI_MSG_MAX_INLINE;
+  MessageBuffer buffer(capacity);
+  if (!buffer.data()) return MACH_RCV_INVALID_DATA;
+
+  g_ipc_lock.lock();
+  ipc::KernelMessage* message = nullptr;
+  ipc::ReceiveResult received = ipc::receive(space, name, capacity);
+  if (received.would_block) {
+    if (!may_block || (deadline && hal::clock::now_ns() >= deadline)) {
+      g_ipc_lock.unlock();
+      return MACH_RCV_TIMED_OUT;
+    }
+    ipc::IpcWaiter waiter;
+    waiter.wake = wake_waiting_thread;
+    waiter.context = current_thread();
+    waiter.rcv_size = capacity;
+    mach_msg_return_t code = ipc::wait_for_message(space, name, waiter);
+    if (code != MACH_MSG_SUCCESS) {
+      g_ipc_lock.unlock();
+      return code;
+    }
+    g_ipc_lock.unlock();
+    WakeReason reason = block_current(deadline, handoff);
+    g_ipc_lock.lock();
+    if (!waiter.message) {
+      if (waiter.node.is_linked()) ipc::cancel_wait(waiter);
+      g_ipc_lock.unlock();
+      if (reason == WakeReason::timed_out) return MACH_RCV_TIMED_OUT;
+      if (reason == WakeReason::interrupted) return MACH_RCV_INTERRUPTED;
+      return waiter.result != MACH_MSG_SUCCESS ? waiter.result : MACH_RCV_INTERRUPTED;
+    }
+    message = waiter.message;
+  } else if (received.code != MACH_MSG_SUCCESS) {
+    g_ipc_lock.unlock();
+    return received.code;
+  } else {
+    message = received.message;
+  }
+  mach_msg_size_t size = message->size;
+  mach_msg_return_t code = ipc::copyout(space, message, buffer.data(), capacity, hooks);
+  g_ipc_lock.unlock();
+  if (code != MACH_MSG_SUCCESS) return code;
+  if (!hal::copy_to_user(user_message, buffer.data(), size)) return MACH_RCV_INVALID_DATA;
+  return MACH_MSG_SUCCESS;
+}
+
+bool copy_service_name(uint64_t user_name, uint64_t length, char (&name)[32]) {
+  if (length == 0 || length >= sizeof name) return false;
+  if (!hal::copy_from_user(name, user_name, length)) return false;
+  name[length] = '\0';
+  return true;
+}
+
+}  // namespace
+
+rtl::Result<void> ipc_attach_space(Task& task) {
+  auto space = TRY(rtl::try_make<ipc::IpcSpace>());
+  task.ipc_space = space.leak();
+  return {};
+}
+
+void ipc_detach_space(Task& task) {
+  if (!task.ipc_space) return;
+  {
+    rtl::SpinlockGuard guard(g_ipc_lock);
+    space_of(task).destroy();
+  }
+  rtl::OwnPtr<ipc::IpcSpace>::adopt(&space_of(task)).reset();
+  task.ipc_space = nullptr;
+}
+
+int64_t ipc_trap_mach_msg(uint64_t user_message, uint32_t options, uint32_t send_size, uint32_t rcv_size,
+                          uint32_t rcv_name, uint64_t timeout_ns) {
+  Task& task = *current_thread()->task;
+  if (!task.ipc_space) return KERN_NOT_SUPPORTED;
+  Thread* handoff = nullptr;
+  if (options & MACH_SEND_MSG) {
+    bool timed = options & MACH_SEND_TIMEOUT;
+    mach_msg_return_t code =
+        do_send(task, user_message, send_size, !timed || timeout_ns > 0, deadline_for(timed, timeout_ns), &handoff);
+    if (code != MACH_MSG_SUCCESS) return code;
+  }
+  if (options & MACH_RCV_MSG) {
+    bool timed = options & MACH_RCV_TIMEOUT;
+    return do_receive(task, user_message, rcv_size, rcv_name, !timed || timeout_ns > 0,
+                      deadline_for(timed, timeout_ns), handoff);
+  }
+  return MACH_MSG_SUCCESS;
+}
+
+#define WITH_SPACE(expression)                                  \
+  do {                                                          \
+    Task& task = *current_thread()->task;                       \
+    if (!task.ipc_space) return KERN_NOT_SUPPORTED;             \
+    rtl::SpinlockGuard guard(g_ipc_lock);                       \
+    ipc::IpcSpace& space = space_of(task);                      \
+    expression;                                                 \
+  } while (0)
+
+int64_t ipc_trap_port_allocate(uint32_t right) {
+  WITH_SPACE({
+    mach_port_name_t name = 0;
+    kern_return_t kr = right == MACH_PORT_RIGHT_RECEIVE    ? space.allocate_receive(&name)
+                       : right == MACH_PORT_RIGHT_PORT_SET ? space.allocate_port_set(&name)
+                                                           : KERN_INVALID_VALUE;
+    return kr == KERN_SUCCESS ? int64_t(name) : -int64_t(kr);
+  });
+}
+
+int64_t ipc_trap_port_deallocate(uint32_t name) { WITH_SPACE(return space.deallocate(name)); }
+
+int64_t ipc_trap_port_mod_refs(uint32_t name, uint32_t right, int32_t delta) {
+  WITH_SPACE(return space.mod_refs(name, right, delta));
+}
+
+int64_t ipc_trap_port_insert_right(uint32_t name, uint32_t disposition) {
+  WITH_SPACE({
+    // MAKE_SEND lands on `name` itself (Mach's insert_right with the same
+    // name); the new name a MAKE_SEND_ONCE would need is not reported, so
+    // user code makes send-once rights in messages instead.
+    mach_port_name_t out = 0;
+    return space.insert_right(name, disposition, &out);
+  });
+}
+
+int64_t ipc_trap_port_move_member(uint32_t member, uint32_t set) {
+  WITH_SPACE(return space.move_member(member, set));
+}
+
+int64_t ipc_trap_request_notification(uint32_t name, int32_t id, uint32_t notify) {
+  WITH_SPACE(return space.request_notification(name, id, notify));
+}
+
+int64_t ipc_trap_bootstrap_register(uint64_t user_name, uint64_t length, uint32_t send_right) {
+  char name[32];
+  if (!copy_service_name(user_name, length, name)) return KERN_INVALID_ARGUMENT;
+  WITH_SPACE({
+    ipc::EntryInfo info{};
+    if (space.entry_info(send_right, &info) != KERN_SUCCESS) return KERN_INVALID_NAME;
+    if (!(info.bits & ipc::RightSend)) return KERN_INVALID_RIGHT;
+    BootstrapEntry* slot = nullptr;
+    for (BootstrapEntry& entry : g_bootstrap) {
+      if (entry.port && entry.length == length && __builtin_memcmp(entry.name, name, length) == 0)
+        return KERN_INVALID_VALUE;  // already registered
+      if (!entry.port && !slot) slot = &entry;
+    }
+    if (!slot) return KERN_NO_SPACE;
+    ipc::CarriedRight right = space.copyin_right(send_right, MACH_MSG_TYPE_COPY_SEND);
+    __builtin_memcpy(slot->name, name, length + 1);
+    slot->length = length;
+    slot->port = right.port;
+    return KERN_SUCCESS;
+  });
+}
+
+int64_t ipc_trap_bootstrap_look_up(uint64_t user_name, uint64_t length) {
+  char name[32];
+  if (!copy_service_name(user_name, length, name)) return -int64_t(KERN_INVALID_ARGUMENT);
+  WITH_SPACE({
+    for (BootstrapEntry& entry : g_bootstrap) {
+      if (!entry.port || entry.length != length || __builtin_memcmp(entry.name, name, length) != 0) continue;
+      if (!entry.port->active()) return -int64_t(KERN_INVALID_NAME);  // the server died
+      if (space.reserve(1) != KERN_SUCCESS) return -int64_t(KERN_RESOURCE_SHORTAGE);
+      ipc::copy_send(*entry.port);
+      mach_port_name_t out = space.insert_carried({entry.port, MACH_MSG_TYPE_PORT_SEND});
+      return int64_t(out);
+    }
+    return -int64_t(KERN_INVALID_NAME);
+  });
+}
+
+}  // namespace microcore

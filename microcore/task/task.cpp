@@ -1,0 +1,87 @@
+#include "microcore/task.h"
+
+#include <cstring>
+
+#include "hal/address_space.h"
+#include "microcore/scheduler.h"
+#include "rtl/log.h"
+#include "rtl/own_ptr.h"
+#include "rtl/spinlock.h"
+
+namespace microcore {
+namespace {
+
+struct TaskList {
+  rtl::IntrusiveList<Task, &Task::list_node> tasks;
+  uint64_t next_id = 1;
+};
+// Every live task except the kernel's, and the id counter.
+rtl::SpinlockProtected<TaskList> g_tasks;
+Task g_kernel_task;
+TaskTeardown g_teardown = nullptr;  // set once at boot
+
+}  // namespace
+
+Task& kernel_task() {
+  if (g_kernel_task.name_[0] == '\0') std::memcpy(g_kernel_task.name_, "kernel", 7);
+  return g_kernel_task;
+}
+
+rtl::Result<Task*> create_task(const char* name) {
+  auto task = TRY(rtl::try_make<Task>());
+  size_t length = std::strlen(name);
+  std::memcpy(task->name_, name, length < Task::kNameLength ? length : Task::kNameLength - 1);
+  task->page_table_root_ = TRY(hal::address_space::create());
+  Task* raw = task.leak();
+  g_tasks.with([&](TaskList& list) {
+    raw->id_ = list.next_id++;
+    list.tasks.push_back(*raw);
+  });
+  return raw;
+}
+
+void destroy_task(Task* task) {
+  RTL_ASSERT(!task->is_kernel() && task->threads_.empty());
+  if (g_teardown) g_teardown(*task);
+  g_tasks.with([&](TaskList& list) { list.tasks.remove(*task); });
+  if (task->page_table_root_) hal::address_space::destroy(task->page_table_root_);
+  rtl::OwnPtr<Task>::adopt(task).reset();
+}
+
+void set_task_teardown(TaskTeardown teardown) { g_teardown = teardown; }
+
+uint64_t Task::cpu_time_ns() const {
+  uint64_t total = exited_cpu_ns_;
+  for (const Thread& thread : threads_) total += thread.cpu_time_ns;
+  return total;
+}
+
+void Task::kill(int status) {
+  if (dying_) return;
+  dying_ = true;
+  exit_status_ = status;
+  for (Thread& thread : threads_) {
+    thread.kill_pending = true;
+    // A thread blocked in the kernel must come back to notice the kill.
+    if (thread.state == ThreadState::blocked) wake_thread(&thread, WakeReason::interrupted);
+  }
+}
+
+void Task::add_thread(Thread& thread) { threads_.push_back(thread); }
+
+void Task::remove_thread(Thread& thread) {
+  account_exited_thread(thread.cpu_time_ns);
+  threads_.remove(thread);
+}
+
+void for_each_task(void (*visit)(Task&, void*), void* context) {
+  g_tasks.with([&](TaskList& list) {
+    for (Task& task : list.tasks) visit(task, context);
+  });
+}
+
+uint64_t live_task_count() {
+  return g_tasks.with([](TaskList& list) { return static_cast<uint64_t>(list.tasks.size()); });
+}
+
+}  // namespace microcore

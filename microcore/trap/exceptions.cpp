@@ -1,0 +1,69 @@
+// What a CPU exception means for the task that raised it.
+//
+// User faults first get a chance to be resolved by the task's address map
+// (demand zero-fill, copy-on-write). What cannot be resolved terminates the
+// task — never the kernel — with one log line saying why:
+//   task 7 (badptr): page fault at 0xffff800000001000 (write, protection violation) - terminated
+// The thread stops at the user-return hook (microcore/init.cpp), where it
+// holds no kernel lock. Kernel-mode faults inside a user-memory copy are
+// fixed up into an error for the caller; any other kernel fault returns
+// false, which the HAL turns into a panic.
+#include "hal/trap.h"
+#include "hal/user_memory.h"
+#include "microcore/address_map_glue.h"
+#include "microcore/task.h"
+#include "rtl/format.h"
+#include "rtl/log.h"
+
+namespace microcore {
+namespace {
+
+constexpr int kStatusKilledBySegv = 128 + 11;
+
+void terminate_current(const char* what) {
+  Thread* thread = current_thread();
+  Task* task = thread->task;
+  rtl::pr_err("task {} ({}): {} - terminated", task->id(), task->name(), what);
+  task->kill(kStatusKilledBySegv);
+}
+
+bool on_page_fault(hal::TrapFrame& frame) {
+  hal::PageFaultInfo fault = hal::decode_page_fault(frame);
+  Thread* thread = current_thread();
+  bool user_address = fault.address < hal::kUserMemoryEnd;
+  Task* owner = thread ? (thread->task->is_kernel() ? borrowed_task() : thread->task) : nullptr;
+  if (owner && user_address && !fault.reserved_bit) {
+    if (resolve_user_fault(*owner, fault).is_ok()) return true;
+  }
+  if (frame.from_user()) {
+    char what[128];
+    const char* access = fault.instruction ? "instruction fetch" : fault.write ? "write" : "read";
+    rtl::format_to_buffer(what, sizeof what, "page fault at {:#018x} ({}, {})", fault.address, access,
+                          fault.present ? "protection violation" : "not-present page");
+    terminate_current(what);
+    return true;
+  }
+  if (hal::is_user_copy_fault(frame)) {
+    hal::fix_up_user_copy(frame);
+    return true;
+  }
+  return false;
+}
+
+bool on_user_exception(hal::TrapFrame& frame) {
+  if (!frame.from_user()) return false;
+  char what[128];
+  rtl::format_to_buffer(what, sizeof what, "{} at rip {:#x}", hal::exception_name(frame.vector), frame.rip);
+  terminate_current(what);
+  return true;
+}
+
+}  // namespace
+
+void install_exception_handlers() {
+  hal::set_exception_handler(hal::kVectorPageFault, on_page_fault);
+  for (uint8_t vector : {0, 1, 3, 4, 5, 6, 13, 16, 17, 19})
+    hal::set_exception_handler(vector, on_user_exception);
+}
+
+}  // namespace microcore

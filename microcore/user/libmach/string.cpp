@@ -1,0 +1,39 @@
+// The memory functions the compiler may call even in freestanding code
+// (struct copies, zero-initialisation). rep movsb/stosb keep them short and
+// cannot be turned back into calls to themselves by the optimiser.
+#include <stddef.h>
+
+extern "C" {
+
+void* memcpy(void* destination, const void* source, size_t count) {
+  void* d = destination;
+  asm volatile("rep movsb" : "+D"(d), "+S"(source), "+c"(count) : : "memory");
+  return destination;
+}
+
+void* memmove(void* destination, const void* source, size_t count) {
+  auto* d = static_cast<unsigned char*>(destination);
+  auto* s = static_cast<const unsigned char*>(source);
+  if (d <= s || d >= s + count) return memcpy(destination, source, count);
+  // Overlapping with the destination above: copy backwards.
+  d += count - 1;
+  s += count - 1;
+  asm volatile("std\n\trep movsb\n\tcld" : "+D"(d), "+S"(s), "+c"(count) : : "memory");
+  return destination;
+}
+
+void* memset(void* destination, int value, size_t count) {
+  void* d = destination;
+  asm volatile("rep stosb" : "+D"(d), "+c"(count) : "a"(value) : "memory");
+  return destination;
+}
+
+int memcmp(const void* left, const void* right, size_t count) {
+  auto* l = static_cast<const unsigned char*>(left);
+  auto* r = static_cast<const unsigned char*>(right);
+  for (size_t i = 0; i < count; ++i)
+    if (l[i] != r[i]) return l[i] < r[i] ? -1 : 1;
+  return 0;
+}
+
+}  // extern "C"
