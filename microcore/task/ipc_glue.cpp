@@ -125,8 +125,6 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
   ipc::OolHooks hooks = vm::make_ool_hooks(address_map(task));
   ipc::IpcSpace& space = space_of(task);
   uint32_t capacity = rcv_size < AMPHI_MSG_MAX_INLINE ? rcv_size : AMPHI_MSG_MAX_INLINE;
-  MessageBuffer buffer(capacity);
-  if (!buffer.data()) return MACH_RCV_INVALID_DATA;
 
   g_ipc_lock.lock();
   ipc::KernelMessage* message = nullptr;
@@ -162,8 +160,17 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
   } else {
     message = received.message;
   }
+  // Sized by the message, not the receiver's capacity: small messages stay
+  // on the stack. copyout consumes the message even when it fails, except
+  // for MACH_RCV_TOO_LARGE, which the capacity check below rules out.
   mach_msg_size_t size = message->size;
-  mach_msg_return_t code = ipc::copyout(space, message, buffer.data(), capacity, hooks);
+  MessageBuffer buffer(size);
+  if (!buffer.data()) {
+    ipc::destroy_message(message);
+    g_ipc_lock.unlock();
+    return MACH_RCV_INVALID_DATA;
+  }
+  mach_msg_return_t code = ipc::copyout(space, message, buffer.data(), size, hooks);
   g_ipc_lock.unlock();
   if (code != MACH_MSG_SUCCESS) return code;
   if (!hal::copy_to_user(user_message, buffer.data(), size)) return MACH_RCV_INVALID_DATA;

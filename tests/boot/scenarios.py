@@ -6,6 +6,7 @@
 """
 import argparse
 import os
+import re
 import sys
 
 from harness import Boot, ScenarioFailure
@@ -110,6 +111,42 @@ def scenario_absurd_cmdline(build):
     with Boot(build, cmdline="x" * 2000) as boot:
         boot.expect(r"amphi-loader: error: .*cmdline is 2000 bytes, limit is 1023")
         boot.wait_exit(timeout=60)
+
+
+def scenario_tasks(build):
+    """Four kinds of Ring 3 tasks from the initrd: ping and pong exchange Mach
+    messages, spin never yields, two badptrs fault and are terminated while
+    the others keep running."""
+    with Boot(build, cmdline="demo=tasks") as boot:
+        boot.expect(r"demo: started task \d+ \(pong\)")
+        boot.expect(r"Amphi \S+ ready in \d+ ms")
+        # The faults are contained and named (either badptr may go first).
+        boot.expect(r"task \d+ \(badptr\): page fault at 0x(ffff800000001000 \(write, protection violation\)|"
+                    r"0000000000001000 \(write, not-present page\)) - terminated")
+        boot.expect(r"task \d+ \(badptr\): page fault at 0x(ffff800000001000 \(write, protection violation\)|"
+                    r"0000000000001000 \(write, not-present page\)) - terminated")
+        # spin has been running all along; messages still flow after it started.
+        boot.expect(r"ping: done, 5 rounds", timeout=60)
+        text = boot.transcript
+        check("spin: spinning forever" in text, "spin never started")
+        for k in range(1, 6):
+            check(f'pong: received "ping {k}" (id {k})' in text, f"pong missed ping {k}")
+            check(f'ping: received "pong {k}" (id {1000 + k})' in text, f"ping missed pong {k}")
+        check("0xffff800000001000 (write, protection violation) - terminated" in text, "kernel write not reported")
+        check("0x0000000000001000 (write, not-present page) - terminated" in text, "unmapped write not reported")
+        check("Kernel panic" not in text, "the kernel panicked")
+
+
+def scenario_fairness(build):
+    """Three spinners at equal priority each get within 20 % of a third of
+    the CPU over three seconds, by the scheduler's own accounting."""
+    with Boot(build, cmdline="demo=fairness") as boot:
+        boot.expect(r"fairness: done", timeout=120)
+        shares = [int(m) for m in re.findall(r"fairness: task \d+ \(spin\) ran \d+ ms of \d+ ms \((\d+) per mille\)",
+                                              boot.transcript)]
+        check(len(shares) == 3, f"expected 3 spinners, saw {shares}")
+        for share in shares:
+            check(abs(share - 333) <= 67, f"share {share} per mille is not within 20 % of 333: {shares}")
 
 
 SCENARIOS = {name[len("scenario_"):].replace("_", "-"): fn
