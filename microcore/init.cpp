@@ -3,6 +3,7 @@
 
 #include "hal/context.h"
 #include "hal/timer.h"
+#include "microcore/device_services.h"
 #include "microcore/scheduler.h"
 #include "microcore/task.h"
 
@@ -34,6 +35,7 @@ void init() {
   hal::set_syscall_handler(handle_syscall);
   hal::set_user_return_hook(on_user_return);
   hal::timer::set_tick_function(on_tick, nullptr);
+  init_device_services();
 }
 
 }  // namespace microcore

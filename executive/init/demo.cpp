@@ -7,13 +7,20 @@
 //                  kernel thread reports each one's share of the CPU from the
 //                  scheduler's own accounting.
 //   demo=bench     ipcbench: the IPC benchmark (scripts/bench ipc).
+//   demo=devices   devtest drives the RTC and HPET from Ring 3 with granted
+//                  ports, device memory, DMA and interrupts-as-messages.
 //   demo=memhog    a task that allocates until memory runs out.
+//   demo=ipctest   ipctest: bad-input and notification checks of the Mach
+//                  traps, with a peer copy whose death it is notified of.
 #include "executive/demo.h"
 
 #include "executive/boot.h"
 #include "executive/cpio_archive.h"
 #include "hal/clock.h"
 #include "hal/memory_layout.h"
+#include "microcore/device_services.h"
+#include "microcore/kernel_heap.h"
+#include "microcore/physical_memory.h"
 #include "microcore/program_loader.h"
 #include "microcore/scheduler.h"
 #include "rtl/log.h"
@@ -74,6 +81,37 @@ void fairness_monitor(void*) {
   rtl::pr_info("fairness: done");
 }
 
+// A user-mode driver gets exactly its device's resources: the RTC's two
+// ports and interrupt line, the HPET's register page, a DMA allowance. A
+// second instance, granted nothing, tries a port and is stopped by the CPU.
+void start_device_demo(const CpioArchive& initrd) {
+  auto entry = initrd.find("sbin/devtest");
+  if (entry.is_error()) {
+    rtl::pr_err("demo: sbin/devtest not in the initial ramdisk");
+    return;
+  }
+  for (const char* arguments : {"", "denied"}) {
+    auto task = microcore::spawn_program_suspended("devtest", entry.value().data, entry.value().size, arguments);
+    if (task.is_error()) {
+      rtl::pr_err("demo: cannot start devtest: {}", task.error().what());
+      return;
+    }
+    microcore::Task& t = *task.value();
+    if (arguments[0] == '\0') {
+      auto granted = [&]() -> rtl::Result<void> {
+        TRY(microcore::grant_io_ports(t, 0x70, 2));
+        TRY(microcore::grant_interrupt(t, 8));
+        TRY(microcore::grant_device_memory(t, 0xfed00000, 0x1000));
+        TRY(microcore::grant_dma(t, 64 * 1024));
+        return {};
+      }();
+      if (granted.is_error()) rtl::pr_err("demo: grants failed: {}", granted.error().what());
+    }
+    microcore::resume_program(t);
+    rtl::pr_info("demo: started task {} (devtest{}{})", t.id(), arguments[0] ? " " : "", arguments);
+  }
+}
+
 }  // namespace
 
 void start_demo(std::string_view name) {
@@ -106,10 +144,62 @@ void start_demo(std::string_view name) {
   } else if (name == "bench") {
     (void)spawn(initrd, {"sbin/ipcbench", "ipcbench", "server"});
     (void)spawn(initrd, {"sbin/ipcbench", "ipcbench", "client"});
+  } else if (name == "devices") {
+    start_device_demo(initrd);
   } else if (name == "memhog") {
-    (void)spawn(initrd, {"sbin/memhog", "memhog", ""});
+    // The kernel must survive memhog and get every page back. A kernel
+    // monitor compares the frame allocator's own count from just before the
+    // spawn with the count once the task is destroyed. The heap keeps pages
+    // it grew into on its free lists by design, so those are reported apart.
+    struct MemhogWatch {
+      uint64_t task_id;
+      microcore::FrameStatistics frames_before;
+      microcore::HeapStatistics heap_before;
+    };
+    static MemhogWatch watch;
+    auto monitor = microcore::create_kernel_thread(
+        microcore::kernel_task(),
+        [](void*) {
+          auto alive = [] {
+            bool found = false;
+            microcore::for_each_task(
+                [](microcore::Task& task, void* context) {
+                  if (task.id() == watch.task_id) *static_cast<bool*>(context) = true;
+                },
+                &found);
+            return found;
+          };
+          while (alive()) microcore::sleep_until(hal::clock::now_ns() + 20000000ull);
+          microcore::FrameStatistics frames = microcore::frame_statistics();
+          microcore::HeapStatistics heap = microcore::heap_statistics();
+          rtl::pr_info("memhog: task gone, free memory back to {} of {} pages (heap: {} bytes in use before, {} "
+                       "after; {} pages held before, {} after)",
+                       frames.free_pages, watch.frames_before.free_pages, watch.heap_before.bytes_in_use,
+                       heap.bytes_in_use, watch.heap_before.pages_held, heap.pages_held);
+        },
+        nullptr, microcore::kDefaultPriority + 4);
+    if (monitor.is_error()) {
+      rtl::pr_err("demo: memhog monitor: {}", monitor.error().what());
+      return;
+    }
+    watch.frames_before = microcore::frame_statistics();
+    watch.heap_before = microcore::heap_statistics();
+    auto entry = initrd.find("sbin/memhog");
+    auto task = entry.is_ok() ? microcore::spawn_program("memhog", entry.value().data, entry.value().size, "")
+                              : rtl::Result<microcore::Task*>(entry.error());
+    if (task.is_error()) {
+      rtl::pr_err("demo: cannot start sbin/memhog: {}", task.error().what());
+      watch.task_id = ~0ull;  // the monitor reports at once
+    } else {
+      watch.task_id = task.value()->id();
+      rtl::pr_info("demo: started task {} (memhog) from sbin/memhog", watch.task_id);
+    }
+    microcore::make_ready(monitor.value());
+  } else if (name == "ipctest") {
+    (void)spawn(initrd, {"sbin/ipctest", "ipctest", "peer"});
+    (void)spawn(initrd, {"sbin/ipctest", "ipctest", ""});
   } else {
-    rtl::pr_err("demo: unknown demo '{}' (known: tasks, fairness, bench, memhog)", name);
+    rtl::pr_err("demo: unknown demo '{}' (known: tasks, fairness, bench, devices, memhog, ipctest)", name);
   }
 }
 

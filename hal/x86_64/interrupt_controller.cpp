@@ -105,16 +105,46 @@ rtl::Result<Report> init(const acpi::MadtInfo& madt) {
   return report;
 }
 
-rtl::Result<void> route_isa_irq(uint8_t isa_irq, uint8_t vector) {
-  uint32_t gsi = isa_irq;
-  bool active_low = false, level = false;  // ISA default: edge, active high
+namespace {
+
+struct IsaRoute {
+  uint32_t gsi;
+  bool active_low;
+  bool level;
+};
+
+IsaRoute isa_route(uint8_t isa_irq) {
+  IsaRoute route{isa_irq, false, false};  // ISA default: edge, active high
   for (uint32_t i = 0; i < g_override_count; ++i) {
     const auto& o = g_overrides[i];
     if (o.bus != 0 || o.source_irq != isa_irq) continue;
-    gsi = o.gsi;
-    active_low = o.polarity == acpi::Polarity::active_low;
-    level = o.trigger == acpi::Trigger::level;
+    route = {o.gsi, o.polarity == acpi::Polarity::active_low, o.trigger == acpi::Trigger::level};
   }
+  return route;
+}
+
+const IoApic* apic_for(uint32_t gsi) {
+  for (uint32_t i = 0; i < g_io_apic_count; ++i)
+    if (gsi >= g_io_apics[i].gsi_base && gsi < g_io_apics[i].gsi_base + g_io_apics[i].pins) return &g_io_apics[i];
+  return nullptr;
+}
+
+}  // namespace
+
+rtl::Result<void> set_isa_irq_masked(uint8_t isa_irq, bool masked) {
+  IsaRoute route = isa_route(isa_irq);
+  const IoApic* apic = apic_for(route.gsi);
+  if (!apic) return rtl::Error(rtl::Errc::not_found, "no I/O APIC serves this interrupt line");
+  uint32_t reg = 0x10 + 2 * (route.gsi - apic->gsi_base);
+  uint32_t low = io_apic_read(*apic, reg);
+  io_apic_write(*apic, reg, masked ? (low | kLvtMasked) : (low & ~kLvtMasked));
+  return {};
+}
+
+rtl::Result<void> route_isa_irq(uint8_t isa_irq, uint8_t vector) {
+  IsaRoute route = isa_route(isa_irq);
+  uint32_t gsi = route.gsi;
+  bool active_low = route.active_low, level = route.level;
   for (uint32_t i = 0; i < g_io_apic_count; ++i) {
     const IoApic& apic = g_io_apics[i];
     if (gsi < apic.gsi_base || gsi >= apic.gsi_base + apic.pins) continue;

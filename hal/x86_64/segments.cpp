@@ -35,7 +35,20 @@ struct alignas(kPageSize) IstStack {
 
 IstStack g_ist_stacks[3];
 uintptr_t g_guard_pages[3];
-Tss g_tss;
+
+// The TSS and, right after it, the I/O permission bitmap plus the all-ones
+// byte the CPU requires past its end.
+struct [[gnu::packed]] TssWithBitmap {
+  Tss tss;
+  uint8_t io_bitmap[kIoBitmapBytes];
+  uint8_t terminator;
+};
+TssWithBitmap g_tss_block;
+Tss& g_tss = g_tss_block.tss;
+// Which bitmap the TSS holds: the owner's pointer and generation (grants
+// bump it), or null for "all denied".
+const uint8_t* g_loaded_bitmap = nullptr;
+uint64_t g_loaded_generation = 0;
 uint64_t g_gdt[7];
 
 constexpr uint64_t kPresent = 1ull << 47;
@@ -58,11 +71,12 @@ void install_segments() {
     g_tss.ist[i] = reinterpret_cast<uint64_t>(g_ist_stacks[i].stack + kIstStackSize);
     g_guard_pages[i] = reinterpret_cast<uintptr_t>(g_ist_stacks[i].guard);
   }
-  // No I/O permission bitmap yet: the base past the limit denies all ports.
   g_tss.iomap_base = sizeof(Tss);
+  for (auto& byte : g_tss_block.io_bitmap) byte = 0xff;
+  g_tss_block.terminator = 0xff;
 
-  auto base = reinterpret_cast<uint64_t>(&g_tss);
-  uint64_t limit = sizeof(Tss) - 1;
+  auto base = reinterpret_cast<uint64_t>(&g_tss_block);
+  uint64_t limit = sizeof(TssWithBitmap) - 1;
   g_gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x9ull << 40) | kPresent |
              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
   g_gdt[6] = base >> 32;
@@ -89,6 +103,16 @@ void install_segments() {
 }
 
 void set_kernel_stack(uintptr_t top) { g_tss.rsp[0] = top; }
+
+void load_io_bitmap(const uint8_t* bitmap, uint64_t generation) {
+  if (bitmap == g_loaded_bitmap && generation == g_loaded_generation) return;
+  if (bitmap)
+    __builtin_memcpy(g_tss_block.io_bitmap, bitmap, kIoBitmapBytes);
+  else
+    __builtin_memset(g_tss_block.io_bitmap, 0xff, kIoBitmapBytes);
+  g_loaded_bitmap = bitmap;
+  g_loaded_generation = generation;
+}
 
 GuardPageList ist_guard_pages() { return {g_guard_pages, 3}; }
 

@@ -11,8 +11,9 @@
 #include "hal/context.h"
 #include "hal/cpu.h"
 #include "hal/cpu_local.h"
+#include "microcore/object_zones.h"
+#include "microcore/device_services.h"
 #include "microcore/task.h"
-#include "rtl/own_ptr.h"
 #include "rtl/platform.h"
 
 namespace microcore {
@@ -90,6 +91,7 @@ void switch_to(Thread* next) {
   hal::set_entry_stack(next->stack.top());
   if (next->task->page_table_root() != previous->task->page_table_root())
     hal::address_space::activate(next->task->page_table_root());
+  if (next->task != previous->task) load_io_permissions(*next->task);
   hal::fpu::switch_to(next->task->is_kernel() ? nullptr : &next->fpu);
   hal_switch_context(&previous->saved_rsp, next->saved_rsp);
   scheduler_after_switch();
@@ -124,9 +126,9 @@ void init_scheduler(Task& kernel) {
   hal::init_cpu_local(g_cpu_local, 0);
   // The boot context becomes a thread so it can block and be switched away
   // from like any other. It keeps the boot stack (slot ~0u: never freed).
-  auto boot = rtl::try_make<Thread>();
+  auto boot = thread_zone().make();
   RTL_ASSERT(boot.is_ok());
-  Thread* thread = boot.release_value().leak();
+  Thread* thread = boot.value();
   thread->id = 0;
   thread->task = &kernel;
   thread->priority = kDefaultPriority;

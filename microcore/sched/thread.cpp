@@ -3,9 +3,9 @@
 #include "hal/address_space.h"
 #include "hal/context.h"
 #include "hal/cpu_local.h"
+#include "microcore/object_zones.h"
 #include "microcore/scheduler.h"
 #include "microcore/task.h"
-#include "rtl/own_ptr.h"
 #include "rtl/platform.h"
 
 namespace microcore {
@@ -19,15 +19,19 @@ void finish_switch_and_run(void* argument);
 
 rtl::Result<Thread*> create_thread(Task& task, void (*entry)(void*), void* argument, uint8_t priority) {
   if (priority >= kPriorityLevels) return rtl::Error(rtl::Errc::invalid_argument, "priority out of range");
-  auto thread = TRY(rtl::try_make<Thread>());
-  thread->stack = TRY(allocate_kernel_stack());
-  thread->task = &task;
-  thread->priority = priority;
-  thread->state = ThreadState::ready;
-  thread->entry = entry;
-  thread->argument = argument;
-  thread->saved_rsp = hal::prepare_thread_stack(thread->stack.top(), finish_switch_and_run, thread.get());
-  Thread* raw = thread.leak();
+  Thread* raw = TRY(thread_zone().make());
+  auto stack = allocate_kernel_stack();
+  if (stack.is_error()) {
+    thread_zone().destroy(raw);
+    return stack.error();
+  }
+  raw->stack = stack.value();
+  raw->task = &task;
+  raw->priority = priority;
+  raw->state = ThreadState::ready;
+  raw->entry = entry;
+  raw->argument = argument;
+  raw->saved_rsp = hal::prepare_thread_stack(raw->stack.top(), finish_switch_and_run, raw);
   auto flags = rtl::platform::irq_save();
   raw->id = g_next_thread_id++;
   ++g_live_threads;
@@ -75,7 +79,7 @@ void destroy_thread(Thread* thread) {
   --g_live_threads;
   bool last = task->thread_count() == 0 && !task->is_kernel();
   rtl::platform::irq_restore(flags);
-  rtl::OwnPtr<Thread>::adopt(thread).reset();
+  thread_zone().destroy(thread);
   if (last) destroy_task(task);
 }
 

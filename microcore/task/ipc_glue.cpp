@@ -202,6 +202,26 @@ void ipc_detach_space(Task& task) {
   task.ipc_space = nullptr;
 }
 
+rtl::Result<ipc::Port*> ipc_kernel_send_right(Task& task, uint32_t receive_right_name) {
+  if (!task.ipc_space) return rtl::Error(rtl::Errc::not_supported, "task has no IPC space");
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  ipc::Port* port = space_of(task).receive_port(receive_right_name);
+  if (!port) return rtl::Error(rtl::Errc::not_found, "no receive right by that name");
+  ipc::make_send(*port);
+  return port;
+}
+
+void ipc_release_kernel_send_right(ipc::Port* port) {
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  ipc::release_send(port);
+}
+
+void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size_t size) {
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  ipc::copy_send(*port);  // the message consumes a right; the kernel keeps its own
+  (void)ipc::compose_kernel_message(port, MACH_MSG_TYPE_PORT_SEND, id, body, size);
+}
+
 int64_t ipc_trap_mach_msg(uint64_t user_message, uint32_t options, uint32_t send_size, uint32_t rcv_size,
                           uint32_t rcv_name, uint64_t timeout_ns) {
   Task& task = *current_thread()->task;

@@ -70,6 +70,17 @@ rtl::Result<uint64_t> build_stack(Task& task, std::string_view arguments) {
 
 rtl::Result<Task*> spawn_program(const char* name, const uint8_t* elf, size_t size, std::string_view arguments,
                                  uint8_t priority) {
+  Task* task = TRY(spawn_program_suspended(name, elf, size, arguments, priority));
+  resume_program(*task);
+  return task;
+}
+
+void resume_program(Task& task) {
+  if (Thread* first = task.first_thread(); first && first->state == ThreadState::ready) make_ready(first);
+}
+
+rtl::Result<Task*> spawn_program_suspended(const char* name, const uint8_t* elf, size_t size,
+                                           std::string_view arguments, uint8_t priority) {
   ElfImage image = TRY(parse_elf_image(elf, size));
   Task* task = TRY(create_task(name));
   auto started = [&]() -> rtl::Result<Thread*> {
@@ -85,7 +96,6 @@ rtl::Result<Task*> spawn_program(const char* name, const uint8_t* elf, size_t si
     destroy_task(task);
     return started.error();
   }
-  make_ready(started.value());
   return task;
 }
 

@@ -3,9 +3,9 @@
 #include <cstring>
 
 #include "hal/address_space.h"
+#include "microcore/object_zones.h"
 #include "microcore/scheduler.h"
 #include "rtl/log.h"
-#include "rtl/own_ptr.h"
 #include "rtl/spinlock.h"
 
 namespace microcore {
@@ -28,11 +28,15 @@ Task& kernel_task() {
 }
 
 rtl::Result<Task*> create_task(const char* name) {
-  auto task = TRY(rtl::try_make<Task>());
+  Task* raw = TRY(task_zone().make());
   size_t length = std::strlen(name);
-  std::memcpy(task->name_, name, length < Task::kNameLength ? length : Task::kNameLength - 1);
-  task->page_table_root_ = TRY(hal::address_space::create());
-  Task* raw = task.leak();
+  std::memcpy(raw->name_, name, length < Task::kNameLength ? length : Task::kNameLength - 1);
+  auto root = hal::address_space::create();
+  if (root.is_error()) {
+    task_zone().destroy(raw);
+    return root.error();
+  }
+  raw->page_table_root_ = root.value();
   g_tasks.with([&](TaskList& list) {
     raw->id_ = list.next_id++;
     list.tasks.push_back(*raw);
@@ -45,7 +49,7 @@ void destroy_task(Task* task) {
   if (g_teardown) g_teardown(*task);
   g_tasks.with([&](TaskList& list) { list.tasks.remove(*task); });
   if (task->page_table_root_) hal::address_space::destroy(task->page_table_root_);
-  rtl::OwnPtr<Task>::adopt(task).reset();
+  task_zone().destroy(task);
 }
 
 void set_task_teardown(TaskTeardown teardown) { g_teardown = teardown; }

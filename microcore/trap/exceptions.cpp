@@ -4,6 +4,11 @@
 // (demand zero-fill, copy-on-write). What cannot be resolved terminates the
 // task — never the kernel — with one log line saying why:
 //   task 7 (badptr): page fault at 0xffff800000001000 (write, protection violation) - terminated
+// A fault the map cannot resolve because memory ran out (no frame for the
+// page, or for a page table) is not the task's fault but the kernel cannot
+// honour it either; like Linux's OOM killer it ends the task, whose pages
+// then return to the allocator:
+//   task 9 (memhog): out of memory at 0x0000000010402000 - terminated
 // The thread stops at the user-return hook (microcore/init.cpp), where it
 // holds no kernel lock. Kernel-mode faults inside a user-memory copy are
 // fixed up into an error for the caller; any other kernel fault returns
@@ -19,12 +24,13 @@ namespace microcore {
 namespace {
 
 constexpr int kStatusKilledBySegv = 128 + 11;
+constexpr int kStatusKilledOutOfMemory = 128 + 9;  // SIGKILL, as the OOM killer's victims
 
-void terminate_current(const char* what) {
+void terminate_current(const char* what, int status = kStatusKilledBySegv) {
   Thread* thread = current_thread();
   Task* task = thread->task;
   rtl::pr_err("task {} ({}): {} - terminated", task->id(), task->name(), what);
-  task->kill(kStatusKilledBySegv);
+  task->kill(status);
 }
 
 bool on_page_fault(hal::TrapFrame& frame) {
@@ -32,11 +38,19 @@ bool on_page_fault(hal::TrapFrame& frame) {
   Thread* thread = current_thread();
   bool user_address = fault.address < hal::kUserMemoryEnd;
   Task* owner = thread ? (thread->task->is_kernel() ? borrowed_task() : thread->task) : nullptr;
+  bool out_of_memory = false;
   if (owner && user_address && !fault.reserved_bit) {
-    if (resolve_user_fault(*owner, fault).is_ok()) return true;
+    auto resolved = resolve_user_fault(*owner, fault);
+    if (resolved.is_ok()) return true;
+    out_of_memory = resolved.error() == rtl::Errc::no_memory;
   }
   if (frame.from_user()) {
     char what[128];
+    if (out_of_memory) {
+      rtl::format_to_buffer(what, sizeof what, "out of memory at {:#018x}", fault.address);
+      terminate_current(what, kStatusKilledOutOfMemory);
+      return true;
+    }
     const char* access = fault.instruction ? "instruction fetch" : fault.write ? "write" : "read";
     rtl::format_to_buffer(what, sizeof what, "page fault at {:#018x} ({}, {})", fault.address, access,
                           fault.present ? "protection violation" : "not-present page");

@@ -11,6 +11,7 @@
 #include "microcore/abi/message.h"
 #include "microcore/abi/traps.h"
 #include "microcore/address_map_glue.h"
+#include "microcore/device_services.h"
 #include "microcore/ipc_glue.h"
 #include "microcore/microcore.h"
 #include "microcore/scheduler.h"
@@ -78,6 +79,44 @@ int64_t trap_task_self_info(const Arguments& a) {
   return hal::copy_to_user(a.a0, &info, sizeof info) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 }
 
+kern_return_t device_error(const rtl::Error& error) {
+  switch (error.code()) {
+    case rtl::Errc::permission_denied: return KERN_PROTECTION_FAILURE;
+    case rtl::Errc::no_memory: return KERN_RESOURCE_SHORTAGE;
+    case rtl::Errc::busy: return KERN_FAILURE;
+    case rtl::Errc::not_found: return KERN_INVALID_NAME;
+    default: return KERN_INVALID_ARGUMENT;
+  }
+}
+
+int64_t trap_device_map(const Arguments& a) {
+  auto address = map_device_memory(*current_thread()->task, a.a0, a.a1);
+  if (address.is_error()) return device_error(address.error());
+  uint64_t value = address.value();
+  return hal::copy_to_user(a.a2, &value, sizeof value) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
+}
+
+int64_t trap_dma_allocate(const Arguments& a) {
+  auto buffer = allocate_dma_buffer(*current_thread()->task, a.a0);
+  if (buffer.is_error()) return device_error(buffer.error());
+  if (!hal::copy_to_user(a.a1, &buffer.value().address, sizeof(uint64_t)) ||
+      !hal::copy_to_user(a.a2, &buffer.value().physical, sizeof(uint64_t)))
+    return KERN_INVALID_ADDRESS;
+  return KERN_SUCCESS;
+}
+
+int64_t trap_interrupt_bind(const Arguments& a) {
+  if (a.a0 > 255) return KERN_INVALID_ARGUMENT;
+  auto bound = bind_interrupt(*current_thread()->task, static_cast<uint8_t>(a.a0), static_cast<uint32_t>(a.a1));
+  return bound.is_ok() ? KERN_SUCCESS : device_error(bound.error());
+}
+
+int64_t trap_interrupt_ack(const Arguments& a) {
+  if (a.a0 > 255) return KERN_INVALID_ARGUMENT;
+  auto acked = acknowledge_interrupt(*current_thread()->task, static_cast<uint8_t>(a.a0));
+  return acked.is_ok() ? KERN_SUCCESS : device_error(acked.error());
+}
+
 int64_t mach_trap(uint32_t number, const Arguments& a) {
   switch (number) {
     case AMPHI_TRAP_NULL: return 0;
@@ -104,6 +143,10 @@ int64_t mach_trap(uint32_t number, const Arguments& a) {
     case AMPHI_TRAP_VM_ALLOCATE: return trap_vm_allocate(a);
     case AMPHI_TRAP_VM_DEALLOCATE: return trap_vm_deallocate(a);
     case AMPHI_TRAP_TASK_SELF_INFO: return trap_task_self_info(a);
+    case AMPHI_TRAP_DEVICE_MAP: return trap_device_map(a);
+    case AMPHI_TRAP_DMA_ALLOCATE: return trap_dma_allocate(a);
+    case AMPHI_TRAP_INTERRUPT_BIND: return trap_interrupt_bind(a);
+    case AMPHI_TRAP_INTERRUPT_ACK: return trap_interrupt_ack(a);
     default: return -KERN_INVALID_ARGUMENT;
   }
 }
@@ -127,9 +170,12 @@ void handle_syscall(hal::TrapFrame& frame) {
   frame.rax = static_cast<uint64_t>(kNoSuchSystemCall);
 }
 
+// Order matters: IPC rights first (no message can map memory any more),
+// then the address map (unmaps DMA buffers), then devices (frees them).
 void teardown_task(Task& task) {
   ipc_detach_space(task);
   detach_address_map(task);
+  release_devices(task);
 }
 
 void init_task_subsystems() { set_task_teardown(teardown_task); }

@@ -149,6 +149,88 @@ def scenario_fairness(build):
             check(abs(share - 333) <= 67, f"share {share} per mille is not within 20 % of 333: {shares}")
 
 
+def scenario_ipc_bad_input(build):
+    """ipctest feeds the Mach traps malformed messages, rights it does not
+    hold, absurd sizes, invalid names and bad user pointers, each answered
+    by its exact code, and sees dead-name and no-senders notifications
+    (its peer copy dies); nothing panics."""
+    with Boot(build, cmdline="demo=ipctest") as boot:
+        summary = boot.expect(r"ipctest: (\d+) passed, (\d+) failed", timeout=120)
+        status = boot.expect(r"task \d+ \(ipctest\) exited with status (\d+)")  # the main copy, after the peer
+        text = boot.transcript
+        failures = [l.strip() for l in text.splitlines() if "ipctest: FAIL" in l]
+        check(not failures, "failed checks:\n  " + "\n  ".join(failures))
+        check(int(summary.group(2)) == 0, f"{summary.group(2)} checks failed")
+        check(int(summary.group(1)) > 0, "no checks ran")
+        check(status.group(1) == "0", f"ipctest exited with status {status.group(1)}")
+        check("Kernel panic" not in text, "the kernel panicked")
+
+
+def scenario_oom(build):
+    """memhog in 128 MiB of guest RAM: it allocates until memory runs out and
+    then either sees vm_allocate fail or is terminated for out of memory;
+    the kernel survives and gets back every page the task held."""
+    with Boot(build, cmdline="demo=memhog", memory="128M") as boot:
+        boot.expect(r"demo: started task \d+ \(memhog\)")
+        boot.expect(r"memhog: allocated \d+ MiB", timeout=120)
+        end = boot.expect(r"memhog: vm_allocate failed after \d+ MiB: \S+ \(-?\d+\)|"
+                          r"task \d+ \(memhog\): out of memory at 0x[0-9a-f]{16} - terminated", timeout=180)
+        print(f"\n[oom] memhog ended with: {end.group(0)}")
+        back = boot.expect(r"memhog: task gone, free memory back to (\d+) of (\d+) pages \(heap: (\d+) bytes in "
+                           r"use before, (\d+) after; (\d+) pages held before, (\d+) after\)", timeout=60)
+        after, before, _, _, held_before, held_after = (int(g) for g in back.groups())
+        # Pages the heap grew into stay on its free lists by design; every
+        # other page (frames, page tables, stacks, zone pages) must be back.
+        cached = held_after - held_before
+        check(abs(before - (after + cached)) <= 4,
+              f"{before - after} pages missing after memhog, only {cached} of them cached by the heap")
+        check(after >= before * 0.98, f"free pages {after} after memhog, {before} before")
+        text = boot.transcript
+        check("Kernel panic" not in text, "the kernel panicked")
+        check(re.search(r"memhog: allocated \d+ MiB", text), "memhog never reported an allocation")
+
+
+def lifecycle_figures(text):
+    return re.search(r"lifecycle: (\d+) task/thread cycles, free pages before (\d+) after (\d+), "
+                     r"heap bytes before (\d+) after (\d+): (ok|LEAK)", text)
+
+
+def scenario_lifecycle(build):
+    """10,000 task/thread create/destroy cycles (address map, touched page,
+    IPC space with a port, a kernel thread that exits) leave free pages,
+    heap bytes and zone objects exactly where they started."""
+    with Boot(build, cmdline="test=lifecycle poweroff=ready") as boot:
+        boot.expect(r"self-test: lifecycle")
+        line = boot.expect(r"lifecycle: \d+ task/thread cycles, .*: (ok|LEAK).*", timeout=600)
+        figures = lifecycle_figures(line.group(0))
+        check(figures is not None, f"unparsable lifecycle line: {line.group(0)}")
+        check(int(figures.group(1)) == 10000, f"ran {figures.group(1)} cycles, not 10000")
+        check(figures.group(6) == "ok" and "LEAK" not in boot.transcript, f"leak: {line.group(0)}")
+        check(figures.group(2) == figures.group(3), "free pages differ")
+        check(figures.group(4) == figures.group(5), "heap bytes differ")
+        boot.expect(r"self-test: lifecycle passed")
+        boot.expect(r"Amphi \S+ ready in \d+ ms")
+        status = boot.wait_exit(timeout=60)
+        check(status == 0, f"guest status {status}, expected 0 (ACPI power-off)")
+        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+
+
+def scenario_devices(build):
+    """A Ring 3 driver gets exactly its device's resources: granted I/O
+    ports, device memory, DMA memory and interrupts delivered as messages
+    work; an ungranted port ends the task, not the kernel."""
+    with Boot(build, cmdline="demo=devices") as boot:
+        boot.expect(r"devtest: RTC seconds register reads [0-9a-f]+ via ports 0x70/0x71")
+        boot.expect(r"devtest: HPET mapped at [0-9a-f]+: vendor 8086, period \d+ fs, counter advanced by [1-9]\d*")
+        boot.expect(r"devtest: mapping ungranted device memory refused \(KERN_PROTECTION_FAILURE\)")
+        boot.expect(r"devtest: DMA buffer [0-9a-f]+ -> physical [0-9a-f]+, 8192 bytes, zeroed yes")
+        boot.expect(r"devtest: interrupt 8 delivered as a message .* 5 of 5", timeout=60)
+        boot.expect(r"devtest: all device services work from Ring 3")
+        check(re.search(r"task \d+ \(devtest\): general protection fault at rip 0x[0-9a-f]+ - terminated",
+                        boot.transcript) is not None, "the ungranted port access was not stopped")
+        check("FAIL" not in boot.transcript and "Kernel panic" not in boot.transcript, "device demo failed")
+
+
 SCENARIOS = {name[len("scenario_"):].replace("_", "-"): fn
              for name, fn in globals().items() if name.startswith("scenario_")}
 

@@ -24,6 +24,9 @@ rtl::Result<Report> init(const acpi::MadtInfo& madt);
 // Routes an ISA IRQ (after MADT source overrides) to `vector` on the boot CPU.
 rtl::Result<void> route_isa_irq(uint8_t isa_irq, uint8_t vector);
 
+// Masks or unmasks a routed ISA IRQ at its I/O APIC pin.
+rtl::Result<void> set_isa_irq_masked(uint8_t isa_irq, bool masked);
+
 void end_of_interrupt();
 uint32_t local_apic_id();
 

@@ -4,6 +4,7 @@
 // then user SS before user CS, so SYSRET's "+8 / +16" lands on them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace hal {
@@ -25,6 +26,13 @@ void install_segments();
 
 // Ring-0 stack the CPU switches to on a trap from user mode.
 void set_kernel_stack(uintptr_t top);
+
+// I/O port permissions for Ring 3 (the TSS I/O permission bitmap): a set
+// bit denies the port. `bitmap` (kIoBitmapBytes) is the running task's, or
+// null for "no ports at all". The TSS copy is only rewritten when the
+// bitmap changes, so tasks without port grants pay nothing on a switch.
+inline constexpr size_t kIoBitmapBytes = 65536 / 8;
+void load_io_bitmap(const uint8_t* bitmap, uint64_t generation);
 
 // The guard pages under the IST stacks, for the pager to leave unmapped.
 struct GuardPageList {

@@ -1,6 +1,6 @@
 // Physical page frames managed as a binary buddy system (orders 0..10, i.e.
-// blocks of 4 KiB .. 4 MiB), the replacement policy for PageFrameAllocator
-// with the same public API.
+// blocks of 4 KiB .. 4 MiB): the kernel's page-frame allocator
+// (microcore/mm/physical_memory.cpp wraps it in a lock).
 //
 // Worst case per allocate/free is O(kMaxOrder): one list pop, at most
 // kMaxOrder splits or merges, each O(1) (doubly linked free lists).
@@ -30,10 +30,14 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "microcore/page_frame_allocator.h"  // FrameStatistics
 #include "rtl/result.h"
 
 namespace microcore {
+
+struct FrameStatistics {
+  uint64_t managed_pages;  // RAM pages handed to the allocator
+  uint64_t free_pages;
+};
 
 class BuddyAllocator {
  public:
@@ -43,8 +47,6 @@ class BuddyAllocator {
 
   // Bytes of metadata needed to track pages [0, page_limit): one per page.
   static constexpr size_t storage_bytes(uint64_t page_limit) { return page_limit; }
-  // Same as storage_bytes; the name the bitmap allocator's callers use.
-  static constexpr size_t bitmap_bytes(uint64_t page_limit) { return storage_bytes(page_limit); }
   // Order of the block allocate_contiguous(pages) hands out; kMaxOrder + 1
   // when `pages` is larger than the biggest block.
   static constexpr unsigned order_for(uint64_t pages) {

@@ -4,6 +4,7 @@
 // the call/reply fast path — by the scheduler.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "microcore/task.h"
@@ -13,6 +14,18 @@ namespace microcore {
 
 rtl::Result<void> ipc_attach_space(Task& task);
 void ipc_detach_space(Task& task);
+
+namespace ipc {
+struct Port;
+}
+
+// Kernel-held send rights (interrupt delivery): made from a receive right
+// the task holds, used to send kernel-composed messages, released at unbind.
+rtl::Result<ipc::Port*> ipc_kernel_send_right(Task& task, uint32_t receive_right_name);
+void ipc_release_kernel_send_right(ipc::Port* port);
+// Sends a message with `body` and id from the kernel over a copy of the send
+// right `port` (which the kernel keeps).
+void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size_t size);
 
 int64_t ipc_trap_mach_msg(uint64_t user_message, uint32_t options, uint32_t send_size, uint32_t rcv_size,
                           uint32_t rcv_name, uint64_t timeout_ns);

@@ -20,4 +20,10 @@ inline constexpr uint64_t kUserStackSize = 64 * 1024;
 rtl::Result<Task*> spawn_program(const char* name, const uint8_t* elf, size_t size, std::string_view arguments,
                                  uint8_t priority = kDefaultPriority);
 
+// The same, but the first thread is not started until resume_program(), so
+// the caller can grant resources (device_services.h) before any code runs.
+rtl::Result<Task*> spawn_program_suspended(const char* name, const uint8_t* elf, size_t size,
+                                           std::string_view arguments, uint8_t priority = kDefaultPriority);
+void resume_program(Task& task);
+
 }  // namespace microcore

@@ -28,6 +28,7 @@ class Task {
   uint64_t cpu_time_ns() const;
   uint32_t thread_count() const { return static_cast<uint32_t>(threads_.size()); }
   bool dying() const { return dying_; }
+  Thread* first_thread() const { return threads_.front(); }
   int exit_status() const { return exit_status_; }
 
   // Marks the task for termination with `status`; its threads stop at their
@@ -59,6 +60,7 @@ class Task {
   // that own them (IPC space, address map) install and tear them down.
   void* ipc_space = nullptr;
   void* address_map = nullptr;
+  void* devices = nullptr;  // device grants (microcore/device_services.h)
 };
 
 rtl::Result<Task*> create_task(const char* name);

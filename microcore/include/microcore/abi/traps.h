@@ -41,6 +41,12 @@ enum amphi_mach_trap {
   AMPHI_TRAP_VM_ALLOCATE = 14,     /* (uint64_t* address, size, flags VM_FLAGS_ANYWHERE) -> kr */
   AMPHI_TRAP_VM_DEALLOCATE = 15,   /* (address, size) -> kr */
   AMPHI_TRAP_TASK_SELF_INFO = 16,  /* (struct amphi_task_info* out) -> kr: id, name, cpu time */
+  /* Device access for user-mode drivers; each needs a grant the kernel gave
+   * the task (microcore/device_services.h), else KERN_PROTECTION_FAILURE. */
+  AMPHI_TRAP_DEVICE_MAP = 17,      /* (physical, size, uint64_t* address) -> kr: uncached mapping */
+  AMPHI_TRAP_DMA_ALLOCATE = 18,    /* (size, uint64_t* address, uint64_t* physical) -> kr: pinned, contiguous */
+  AMPHI_TRAP_INTERRUPT_BIND = 19,  /* (irq, receive-right name) -> kr: interrupts arrive as messages */
+  AMPHI_TRAP_INTERRUPT_ACK = 20,   /* (irq) -> kr: handled; unmask the line */
   AMPHI_TRAP_COUNT
 };
 
@@ -59,6 +65,16 @@ enum amphi_mach_trap {
 #define KERN_INVALID_CAPABILITY 20
 #define KERN_NOT_SUPPORTED 46
 #define KERN_OPERATION_TIMED_OUT 49
+
+/* An interrupt delivered as a message (AMPHI_TRAP_INTERRUPT_BIND): the line
+ * stays masked until the driver acknowledges it. */
+#define AMPHI_MSG_ID_INTERRUPT 0x49525100 /* "IRQ\0" + nothing: id = base | irq */
+struct amphi_interrupt_message {
+  uint32_t irq;
+  uint32_t count; /* interrupts since the previous message (>= 1) */
+};
+
+#define VM_FLAGS_ANYWHERE 1
 
 struct amphi_task_info {
   uint64_t task_id;

@@ -1,0 +1,255 @@
+// Device resources for user-mode drivers (see microcore/device_services.h).
+//
+// Interrupts: the handler runs in interrupt context and may not take the IPC
+// lock (the interrupted code may hold it), so it only masks the line, counts
+// the interrupt and wakes the delivery thread; that kernel thread sends the
+// messages. The line stays masked until the driver acknowledges, so a level-
+// triggered device cannot storm while its server runs (MINIX 3 and seL4 do
+// the same).
+//
+// Locking: per-task device state is changed only by the task's own traps or
+// by the kernel before the task runs; the binding table is shared with the
+// interrupt handler and guarded by g_bindings (interrupts off).
+#include "microcore/device_services.h"
+
+#include "hal/interrupt_controller.h"
+#include "hal/memory_layout.h"
+#include "hal/segments.h"
+#include "hal/trap.h"
+#include "microcore/abi/message.h"
+#include "microcore/abi/traps.h"
+#include "microcore/address_map_glue.h"
+#include "microcore/ipc/ipc.h"
+#include "microcore/ipc_glue.h"
+#include "microcore/physical_memory.h"
+#include "microcore/scheduler.h"
+#include "rtl/alloc.h"
+#include "rtl/log.h"
+#include "rtl/own_ptr.h"
+#include "rtl/spinlock.h"
+
+namespace microcore {
+namespace {
+
+constexpr uint8_t kIsaIrqs = 16;
+constexpr uint8_t kFirstIrqVector = 0x30;
+constexpr int kMaxGrants = 8;
+constexpr int kMaxDmaBuffers = 16;
+
+struct MemoryGrant {
+  uint64_t physical;
+  uint64_t size;
+};
+
+struct DmaAllocation {
+  uint64_t physical;
+  uint64_t pages;
+};
+
+struct TaskDevices {
+  uint8_t* io_bitmap = nullptr;  // kIoBitmapBytes, 1 = denied; null = no ports
+  uint64_t io_generation = 0;
+  MemoryGrant memory[kMaxGrants] = {};
+  int memory_count = 0;
+  uint16_t interrupt_mask = 0;  // granted ISA IRQs
+  uint64_t dma_limit = 0;
+  uint64_t dma_used = 0;
+  DmaAllocation dma[kMaxDmaBuffers] = {};
+  int dma_count = 0;
+};
+
+struct Binding {
+  Task* owner;
+  ipc::Port* port;  // a send right the kernel holds
+  uint32_t pending;
+};
+
+// Bindings per ISA IRQ; shared with the interrupt handler.
+rtl::SpinlockProtected<Binding[kIsaIrqs]> g_bindings;
+WaitQueue g_delivery_queue;
+
+rtl::Result<TaskDevices*> devices_of(Task& task) {
+  if (!task.devices) task.devices = TRY(rtl::try_make<TaskDevices>()).leak();
+  return static_cast<TaskDevices*>(task.devices);
+}
+
+TaskDevices* existing_devices(Task& task) { return static_cast<TaskDevices*>(task.devices); }
+
+void on_device_interrupt(hal::TrapFrame&, void* context) {
+  auto irq = static_cast<uint8_t>(reinterpret_cast<uintptr_t>(context));
+  (void)hal::interrupt_controller::set_isa_irq_masked(irq, true);
+  g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) { ++bindings[irq].pending; });
+  wake_one(g_delivery_queue);
+}
+
+// Kernel thread: turns pending interrupts into messages.
+void deliver_interrupts(void*) {
+  for (;;) {
+    auto flags = rtl::platform::irq_save();
+    for (uint8_t irq = 0; irq < kIsaIrqs; ++irq) {
+      Binding binding = g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
+        Binding taken = bindings[irq];
+        bindings[irq].pending = 0;
+        return taken;
+      });
+      if (!binding.pending || !binding.port) continue;
+      rtl::platform::irq_restore(flags);
+      amphi_interrupt_message body{irq, binding.pending};
+      ipc_send_kernel_message(binding.port, AMPHI_MSG_ID_INTERRUPT | irq, &body, sizeof body);
+      flags = rtl::platform::irq_save();
+    }
+    // Interrupts stay off from the last check until we sleep: no lost wakeup.
+    bool any = g_bindings.with([](Binding (&bindings)[kIsaIrqs]) {
+      for (const Binding& b : bindings)
+        if (b.pending) return true;
+      return false;
+    });
+    if (!any) block_on(g_delivery_queue, 0);
+    rtl::platform::irq_restore(flags);
+  }
+}
+
+bool memory_granted(const TaskDevices& devices, uint64_t physical, uint64_t size) {
+  for (int i = 0; i < devices.memory_count; ++i) {
+    const MemoryGrant& g = devices.memory[i];
+    if (physical >= g.physical && size <= g.size && physical - g.physical <= g.size - size) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+rtl::Result<void> grant_io_ports(Task& task, uint16_t first, uint16_t count) {
+  if (count == 0 || uint32_t(first) + count > 65536) return rtl::Error(rtl::Errc::invalid_argument, "bad port range");
+  TaskDevices* devices = TRY(devices_of(task));
+  if (!devices->io_bitmap) {
+    devices->io_bitmap = static_cast<uint8_t*>(rtl::allocate(hal::kIoBitmapBytes, 8));
+    if (!devices->io_bitmap) return rtl::Error(rtl::Errc::no_memory, "no memory for an I/O bitmap");
+    __builtin_memset(devices->io_bitmap, 0xff, hal::kIoBitmapBytes);
+  }
+  for (uint32_t port = first; port < uint32_t(first) + count; ++port)
+    devices->io_bitmap[port / 8] &= uint8_t(~(1u << (port % 8)));
+  ++devices->io_generation;
+  return {};
+}
+
+rtl::Result<void> grant_device_memory(Task& task, uint64_t physical, uint64_t size) {
+  if (size == 0 || (physical % hal::kPageSize) || (size % hal::kPageSize))
+    return rtl::Error(rtl::Errc::invalid_argument, "device memory grants are whole pages");
+  TaskDevices* devices = TRY(devices_of(task));
+  if (devices->memory_count == kMaxGrants) return rtl::Error(rtl::Errc::too_big, "too many device memory grants");
+  devices->memory[devices->memory_count++] = {physical, size};
+  return {};
+}
+
+rtl::Result<void> grant_interrupt(Task& task, uint8_t isa_irq) {
+  if (isa_irq >= kIsaIrqs) return rtl::Error(rtl::Errc::invalid_argument, "not an ISA interrupt line");
+  TaskDevices* devices = TRY(devices_of(task));
+  devices->interrupt_mask |= uint16_t(1u << isa_irq);
+  return {};
+}
+
+rtl::Result<void> grant_dma(Task& task, uint64_t max_bytes) {
+  TaskDevices* devices = TRY(devices_of(task));
+  devices->dma_limit = max_bytes;
+  return {};
+}
+
+rtl::Result<uint64_t> map_device_memory(Task& task, uint64_t physical, uint64_t size) {
+  TaskDevices* devices = existing_devices(task);
+  uint64_t first = physical & ~(hal::kPageSize - 1);
+  uint64_t length = ((physical + size + hal::kPageSize - 1) & ~(hal::kPageSize - 1)) - first;
+  if (size == 0 || physical + size < physical) return rtl::Error(rtl::Errc::invalid_argument, "bad range");
+  if (!devices || !memory_granted(*devices, first, length))
+    return rtl::Error(rtl::Errc::permission_denied, "device memory not granted to this task");
+  uint64_t address = TRY(address_map(task).map_physical(first, length, vm::Protection::read_write()));
+  return address + (physical - first);
+}
+
+rtl::Result<DmaBuffer> allocate_dma_buffer(Task& task, uint64_t size) {
+  TaskDevices* devices = existing_devices(task);
+  if (!devices || !devices->dma_limit) return rtl::Error(rtl::Errc::permission_denied, "no DMA grant");
+  uint64_t pages = (size + hal::kPageSize - 1) / hal::kPageSize;
+  if (size == 0 || devices->dma_used + pages * hal::kPageSize > devices->dma_limit)
+    return rtl::Error(rtl::Errc::too_big, "over the task's DMA allowance");
+  if (devices->dma_count == kMaxDmaBuffers) return rtl::Error(rtl::Errc::too_big, "too many DMA buffers");
+  uint64_t physical = TRY(allocate_frames(pages));
+  __builtin_memset(hal::phys_to_ptr<void>(physical), 0, pages * hal::kPageSize);
+  auto address = address_map(task).map_physical(physical, pages * hal::kPageSize, vm::Protection::read_write(),
+                                                vm::CacheMode::write_back);
+  if (address.is_error()) {
+    free_frames(physical, pages);
+    return address.error();
+  }
+  devices->dma[devices->dma_count++] = {physical, pages};
+  devices->dma_used += pages * hal::kPageSize;
+  return DmaBuffer{address.value(), physical, pages * hal::kPageSize};
+}
+
+rtl::Result<void> bind_interrupt(Task& task, uint8_t irq, uint32_t receive_right_name) {
+  TaskDevices* devices = existing_devices(task);
+  if (irq >= kIsaIrqs || !devices || !(devices->interrupt_mask & (1u << irq)))
+    return rtl::Error(rtl::Errc::permission_denied, "interrupt line not granted to this task");
+  ipc::Port* port = TRY(ipc_kernel_send_right(task, receive_right_name));
+  bool taken = g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
+    if (bindings[irq].port) return true;
+    bindings[irq] = {&task, port, 0};
+    return false;
+  });
+  if (taken) {
+    ipc_release_kernel_send_right(port);
+    return rtl::Error(rtl::Errc::busy, "interrupt line already bound");
+  }
+  if (!hal::set_interrupt_handler(kFirstIrqVector + irq, on_device_interrupt, reinterpret_cast<void*>(uintptr_t(irq))))
+    return rtl::Error(rtl::Errc::busy, "interrupt vector in use");
+  TRY(hal::interrupt_controller::route_isa_irq(irq, kFirstIrqVector + irq));
+  return {};
+}
+
+rtl::Result<void> acknowledge_interrupt(Task& task, uint8_t irq) {
+  if (irq >= kIsaIrqs) return rtl::Error(rtl::Errc::invalid_argument, "not an ISA interrupt line");
+  bool owner = g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) { return bindings[irq].owner == &task; });
+  if (!owner) return rtl::Error(rtl::Errc::permission_denied, "interrupt line not bound by this task");
+  return hal::interrupt_controller::set_isa_irq_masked(irq, false);
+}
+
+void load_io_permissions(Task& task) {
+  TaskDevices* devices = existing_devices(task);
+  if (devices && devices->io_bitmap)
+    hal::load_io_bitmap(devices->io_bitmap, devices->io_generation);
+  else
+    hal::load_io_bitmap(nullptr, 0);
+}
+
+void release_devices(Task& task) {
+  TaskDevices* devices = existing_devices(task);
+  for (uint8_t irq = 0; irq < kIsaIrqs; ++irq) {
+    ipc::Port* port = g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) -> ipc::Port* {
+      if (bindings[irq].owner != &task) return nullptr;
+      ipc::Port* bound = bindings[irq].port;
+      bindings[irq] = {};
+      return bound;
+    });
+    if (!port) continue;
+    (void)hal::interrupt_controller::set_isa_irq_masked(irq, true);
+    (void)hal::set_interrupt_handler(kFirstIrqVector + irq, nullptr, nullptr);
+    ipc_release_kernel_send_right(port);
+  }
+  if (!devices) return;
+  // The address map is gone by now (teardown order), so the frames are free.
+  for (int i = 0; i < devices->dma_count; ++i) free_frames(devices->dma[i].physical, devices->dma[i].pages);
+  if (devices->io_bitmap) rtl::deallocate(devices->io_bitmap, hal::kIoBitmapBytes, 8);
+  rtl::OwnPtr<TaskDevices>::adopt(devices).reset();
+  task.devices = nullptr;
+}
+
+void init_device_services() {
+  auto thread = create_kernel_thread(kernel_task(), deliver_interrupts, nullptr, kPriorityLevels - 1);
+  if (thread.is_error()) {
+    rtl::pr_err("devices: cannot start the interrupt delivery thread: {}", thread.error().what());
+    return;
+  }
+  make_ready(thread.value());
+}
+
+}  // namespace microcore
