@@ -7,6 +7,7 @@
 //                  kernel thread reports each one's share of the CPU from the
 //                  scheduler's own accounting.
 //   demo=bench     ipcbench: the IPC benchmark (scripts/bench ipc).
+//   demo=fpu       three fputest tasks keep SSE values live across preemption.
 //   demo=devices   devtest drives the RTC and HPET from Ring 3 with granted
 //                  ports, device memory, DMA and interrupts-as-messages.
 //   demo=memhog    a task that allocates until memory runs out.
@@ -144,6 +145,8 @@ void start_demo(std::string_view name) {
   } else if (name == "bench") {
     (void)spawn(initrd, {"sbin/ipcbench", "ipcbench", "server"});
     (void)spawn(initrd, {"sbin/ipcbench", "ipcbench", "client"});
+  } else if (name == "fpu") {
+    for (const char* seed : {"1", "2", "3"}) (void)spawn(initrd, {"sbin/fputest", "fputest", seed});
   } else if (name == "devices") {
     start_device_demo(initrd);
   } else if (name == "memhog") {

@@ -177,11 +177,25 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
   return MACH_MSG_SUCCESS;
 }
 
-bool copy_service_name(uint64_t user_name, uint64_t length, char (&name)[32]) {
-  if (length == 0 || length >= sizeof name) return false;
-  if (!hal::copy_from_user(name, user_name, length)) return false;
+// KERN_INVALID_ARGUMENT for a length outside 1..31, KERN_INVALID_ADDRESS
+// for a pointer that is not readable user memory.
+kern_return_t copy_service_name(uint64_t user_name, uint64_t length, char (&name)[32]) {
+  if (length == 0 || length >= sizeof name) return KERN_INVALID_ARGUMENT;
+  if (!hal::copy_from_user(name, user_name, length)) return KERN_INVALID_ADDRESS;
   name[length] = '\0';
-  return true;
+  return KERN_SUCCESS;
+}
+
+// A registered service whose receive right died is forgotten, so a
+// restarted server can register the name again (crash recovery) and the
+// registry's send right does not keep the dead port alive. Under the lock.
+void forget_dead_services() {
+  for (BootstrapEntry& entry : g_bootstrap) {
+    if (entry.port && !entry.port->active()) {
+      ipc::release_send(entry.port);
+      entry = {};
+    }
+  }
 }
 
 }  // namespace
@@ -286,8 +300,9 @@ int64_t ipc_trap_request_notification(uint32_t name, int32_t id, uint32_t notify
 
 int64_t ipc_trap_bootstrap_register(uint64_t user_name, uint64_t length, uint32_t send_right) {
   char name[32];
-  if (!copy_service_name(user_name, length, name)) return KERN_INVALID_ARGUMENT;
+  if (kern_return_t kr = copy_service_name(user_name, length, name); kr != KERN_SUCCESS) return kr;
   WITH_SPACE({
+    forget_dead_services();
     ipc::EntryInfo info{};
     if (space.entry_info(send_right, &info) != KERN_SUCCESS) return KERN_INVALID_NAME;
     if (!(info.bits & ipc::RightSend)) return KERN_INVALID_RIGHT;
@@ -308,11 +323,11 @@ int64_t ipc_trap_bootstrap_register(uint64_t user_name, uint64_t length, uint32_
 
 int64_t ipc_trap_bootstrap_look_up(uint64_t user_name, uint64_t length) {
   char name[32];
-  if (!copy_service_name(user_name, length, name)) return -int64_t(KERN_INVALID_ARGUMENT);
+  if (kern_return_t kr = copy_service_name(user_name, length, name); kr != KERN_SUCCESS) return -int64_t(kr);
   WITH_SPACE({
+    forget_dead_services();
     for (BootstrapEntry& entry : g_bootstrap) {
       if (!entry.port || entry.length != length || __builtin_memcmp(entry.name, name, length) != 0) continue;
-      if (!entry.port->active()) return -int64_t(KERN_INVALID_NAME);  // the server died
       if (space.reserve(1) != KERN_SUCCESS) return -int64_t(KERN_RESOURCE_SHORTAGE);
       ipc::copy_send(*entry.port);
       mach_port_name_t out = space.insert_carried({entry.port, MACH_MSG_TYPE_PORT_SEND});

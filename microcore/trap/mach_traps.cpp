@@ -64,7 +64,8 @@ int64_t trap_vm_allocate(const Arguments& a) {
 }
 
 int64_t trap_vm_deallocate(const Arguments& a) {
-  if (a.a0 & 4095) return KERN_INVALID_ARGUMENT;
+  // Bounded before rounding, so a size near 2^64 cannot wrap to nothing.
+  if ((a.a0 & 4095) || a.a1 > hal::kUserMemoryEnd) return KERN_INVALID_ARGUMENT;
   auto result = address_map(*current_thread()->task).unmap(a.a0, (a.a1 + 4095) & ~uint64_t(4095));
   return result.is_ok() ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 }

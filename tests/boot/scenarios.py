@@ -232,6 +232,17 @@ def scenario_devices(build):
               "device demo failed")
 
 
+def scenario_fpu(build):
+    """SSE state is per thread: three tasks computing with XMM registers
+    across hundreds of preemptions each get bit-identical results."""
+    with Boot(build, cmdline="demo=fpu") as boot:
+        for _ in range(3):
+            boot.expect(r"fputest \d+: (ok, \d+ rounds identical across preemption|FAIL.*)", timeout=90)
+        check("FAIL" not in boot.transcript, "vector state was corrupted across a switch")
+        rounds = [int(r) for r in re.findall(r"fputest \d+: ok, (\d+) rounds", boot.transcript)]
+        check(len(rounds) == 3 and min(rounds) > 10, f"too few rounds to have been preempted: {rounds}")
+
+
 SCENARIOS = {name[len("scenario_"):].replace("_", "-"): fn
              for name, fn in globals().items() if name.startswith("scenario_")}
 
