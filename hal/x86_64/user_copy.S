@@ -10,8 +10,12 @@
 .globl hal_user_copy, hal_user_copy_begin, hal_user_copy_end, hal_user_copy_fault
 hal_user_copy:
   movq %rdx, %rcx
+  shrq $3, %rcx                /* quadwords first: one iteration per 8 bytes */
+  andl $7, %edx
   stac
 hal_user_copy_begin:
+  rep movsq
+  movl %edx, %ecx
   rep movsb
 hal_user_copy_end:
   clac

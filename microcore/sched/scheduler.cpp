@@ -266,6 +266,9 @@ void scheduler_tick() {
 }
 
 void preempt_if_needed() {
+  // Read without the interrupt bracket first: this runs on every return to
+  // user mode, and the flag is only ever set, by this CPU, to ask for a switch.
+  if (!g_cpu.current->need_resched) return;
   InterruptsOff off;
   if (g_cpu.current->need_resched) reschedule_locked();
 }

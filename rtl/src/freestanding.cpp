@@ -2,7 +2,7 @@
 // the mem*/str* functions the compiler may call implicitly, and the few C++
 // ABI hooks fmt's header code references. Kernel build only.
 //
-// The mem* routines use the string instructions (rep movsb/stosb), which are
+// The mem* routines use the string instructions (rep movs/stos), which are
 // fast on every CPU with ERMS and, unlike a C loop, cannot be turned back into
 // a call to themselves by the optimiser.
 #include <cstddef>
@@ -14,9 +14,14 @@
 
 extern "C" {
 
+// Quadwords first, then the tail: rep movsq moves 8 bytes per iteration,
+// which matters wherever the CPU (or an emulator counting instructions)
+// charges per iteration.
 void* memcpy(void* destination, const void* source, size_t count) {
   void* result = destination;
-  asm volatile("rep movsb" : "+D"(destination), "+S"(source), "+c"(count) : : "memory");
+  size_t quads = count / 8, tail = count % 8;
+  asm volatile("rep movsq" : "+D"(destination), "+S"(source), "+c"(quads) : : "memory");
+  asm volatile("rep movsb" : "+D"(destination), "+S"(source), "+c"(tail) : : "memory");
   return result;
 }
 
@@ -33,7 +38,10 @@ void* memmove(void* destination, const void* source, size_t count) {
 
 void* memset(void* destination, int value, size_t count) {
   void* result = destination;
-  asm volatile("rep stosb" : "+D"(destination), "+c"(count) : "a"(value) : "memory");
+  uint64_t pattern = 0x0101010101010101ull * static_cast<uint8_t>(value);
+  size_t quads = count / 8, tail = count % 8;
+  asm volatile("rep stosq" : "+D"(destination), "+c"(quads) : "a"(pattern) : "memory");
+  asm volatile("rep stosb" : "+D"(destination), "+c"(tail) : "a"(pattern) : "memory");
   return result;
 }
 
