@@ -12,16 +12,18 @@ namespace microcore {
 void install_exception_handlers();  // trap/exceptions.cpp
 void handle_syscall(hal::TrapFrame& frame);  // trap/mach_traps.cpp
 void init_task_subsystems();  // trap/mach_traps.cpp: IPC space + VM map per task
+void run_personality_return_hook(Task& task, hal::TrapFrame& frame);  // task/personality.cpp
 
 namespace {
 
 // Every return to Ring 3 passes here with no kernel lock held: the place to
 // stop a killed thread and to honour a pending preemption.
-void on_user_return(hal::TrapFrame&) {
+void on_user_return(hal::TrapFrame& frame) {
   Thread* thread = current_thread();
   if (thread->kill_pending) thread_exit();
   preempt_if_needed();
   if (thread->kill_pending) thread_exit();
+  run_personality_return_hook(*thread->task, frame);
 }
 
 void on_tick(void*) { scheduler_tick(); }

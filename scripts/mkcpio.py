@@ -98,6 +98,8 @@ def main():
     parser.add_argument("-o", "--output", required=True)
     parser.add_argument("--entry", nargs=3, action="append", default=[],
                         metavar=("ARCHIVE_PATH", "HOST_PATH", "MODE"))
+    parser.add_argument("--link", nargs=2, action="append", default=[],
+                        metavar=("ARCHIVE_PATH", "TARGET"), help="a symbolic link entry")
     args = parser.parse_args()
 
     writer = Writer()
@@ -119,6 +121,12 @@ def main():
             writer.file(name, host, mode)
         else:
             raise SystemExit(f"mkcpio: {host}: no such file or directory")
+
+    for archive_path, target in args.link:
+        name = os.path.normpath(archive_path).lstrip("/")
+        if name in ("", ".") or name.startswith("..") or name in writer.seen:
+            raise SystemExit(f"mkcpio: bad or duplicate link path {archive_path!r}")
+        writer.symlink(name, target)
 
     data = writer.finish()
     temporary = args.output + ".tmp"

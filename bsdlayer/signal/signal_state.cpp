@@ -7,7 +7,7 @@ using namespace linux_abi;
 namespace {
 
 constexpr SigSet kDefaultIgnore =
-    sigmask(kSIGCHLD) | sigmask(kSIGURG) | sigmask(kSIGWINCH) | sigmask(kSIGCONT);
+    sig_bit(kSIGCHLD) | sig_bit(kSIGURG) | sig_bit(kSIGWINCH) | sig_bit(kSIGCONT);
 
 // Lowest set bit's signal number; `set` non-zero.
 int lowest(SigSet set) { return __builtin_ctzll(set) + 1; }
@@ -45,13 +45,13 @@ bool SignalState::ignored(int signo) const {
   if (signo == kSIGKILL || signo == kSIGSTOP) return false;
   const KernelSigaction& a = actions_[signo - 1];
   if (a.handler == kSIG_IGN) return true;
-  return a.handler == kSIG_DFL && (kDefaultIgnore & sigmask(signo));
+  return a.handler == kSIG_DFL && (kDefaultIgnore & sig_bit(signo));
 }
 
 rtl::Result<void> SignalState::set_action(int signo, const KernelSigaction* new_action,
                                           KernelSigaction* old_action) {
   if (!valid_signal(signo)) return rtl::Error(rtl::Errc::invalid_argument, "no such signal");
-  if (new_action && (kUnblockable & sigmask(signo)))
+  if (new_action && (kUnblockable & sig_bit(signo)))
     return rtl::Error(rtl::Errc::invalid_argument, "SIGKILL and SIGSTOP cannot be caught or ignored");
   if (old_action) *old_action = actions_[signo - 1];
   if (!new_action) return {};
@@ -59,7 +59,7 @@ rtl::Result<void> SignalState::set_action(int signo, const KernelSigaction* new_
   slot = *new_action;
   slot.mask &= ~kUnblockable;
   // POSIX: setting a pending signal to be ignored discards it, blocked or not.
-  if (ignored(signo)) pending_ &= ~sigmask(signo);
+  if (ignored(signo)) pending_ &= ~sig_bit(signo);
   return {};
 }
 
@@ -80,9 +80,9 @@ rtl::Result<void> SignalState::change_blocked(int how, const SigSet* set, SigSet
 SendOutcome SignalState::send(int signo, const SigInfo* info) {
   SendOutcome outcome{false, false};
   if (!valid_signal(signo)) return outcome;
-  const SigSet bit = sigmask(signo);
+  const SigSet bit = sig_bit(signo);
   if (kStopSignals & bit) {
-    pending_ &= ~sigmask(kSIGCONT);
+    pending_ &= ~sig_bit(kSIGCONT);
   } else if (signo == kSIGCONT) {
     pending_ &= ~kStopSignals;
     outcome.resume_if_stopped = true;
@@ -100,7 +100,7 @@ SendOutcome SignalState::send(int signo, const SigInfo* info) {
 int SignalState::next_deliverable() const {
   const SigSet deliverable = pending_ & ~blocked_;
   if (!deliverable) return 0;
-  if (deliverable & sigmask(kSIGKILL)) return kSIGKILL;
+  if (deliverable & sig_bit(kSIGKILL)) return kSIGKILL;
   if (deliverable & kSynchronousSignals) return lowest(deliverable & kSynchronousSignals);
   return lowest(deliverable);
 }
@@ -109,7 +109,7 @@ Disposition SignalState::dequeue() {
   for (;;) {
     const int signo = next_deliverable();
     if (signo == 0) return Disposition{Disposition::Kind::none, 0, {}, {}};
-    pending_ &= ~sigmask(signo);
+    pending_ &= ~sig_bit(signo);
     Disposition d{Disposition::Kind::none, signo, actions_[signo - 1], infos_[signo - 1]};
     if (d.action.handler == kSIG_IGN && signo != kSIGKILL && signo != kSIGSTOP) continue;
     if (d.action.handler != kSIG_DFL) {
@@ -129,7 +129,7 @@ Disposition SignalState::dequeue() {
 
 void SignalState::handler_entered(int signo, const KernelSigaction& action) {
   SigSet add = action.mask;
-  if (!(action.flags & kSA_NODEFER)) add |= sigmask(signo);
+  if (!(action.flags & kSA_NODEFER)) add |= sig_bit(signo);
   set_blocked(blocked_ | add);
   // Linux resets only the handler; flags and mask stay.
   if (action.flags & kSA_RESETHAND) actions_[signo - 1].handler = kSIG_DFL;
@@ -137,7 +137,7 @@ void SignalState::handler_entered(int signo, const KernelSigaction& action) {
 
 void SignalState::force_sigsegv() {
   actions_[kSIGSEGV - 1] = KernelSigaction{};
-  blocked_ &= ~sigmask(kSIGSEGV);
+  blocked_ &= ~sig_bit(kSIGSEGV);
   SigInfo info = kernel_info(kSIGSEGV);
   static_cast<void>(send(kSIGSEGV, &info));
 }

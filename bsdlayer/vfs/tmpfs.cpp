@@ -68,8 +68,9 @@ SysResult<size_t> Ops::readlink(Vnode& link, char* buffer, size_t length) const 
 namespace bsdlayer {
 
 SysResult<rtl::OwnPtr<FileSystem>> create_tmpfs(uint64_t device, Clock clock,
-                                                uint32_t root_permissions, uint64_t page_limit) {
-  rtl::OwnPtr<FileSystem> fs = SYS_TRY(to_sys(rtl::try_make<FileSystem>("tmpfs", device, clock)));
+                                                uint32_t root_permissions, uint64_t page_limit,
+                                                const char* type_name) {
+  rtl::OwnPtr<FileSystem> fs = SYS_TRY(to_sys(rtl::try_make<FileSystem>(type_name, device, clock)));
   fs->page_limit = page_limit;
   fs->root = SYS_TRY(tmpfs::new_vnode(*fs, VnodeType::directory, root_permissions));
   return fs;

@@ -8,10 +8,12 @@
 #include "executive/exit_status.h"
 #include "executive/framebuffer_console.h"
 #include "executive/klog.h"
+#include "executive/personality.h"
 #include "executive/version.h"
 #include "hal/clock.h"
 #include "hal/cpu.h"
 #include "hal/interrupt_controller.h"
+#include "hal/memory_layout.h"
 #include "hal/paging.h"
 #include "hal/pci_ecam.h"
 #include "hal/platform.h"
@@ -92,6 +94,24 @@ void verify_timer_ticks() {
                  seen, elapsed_us);
 }
 
+// `init=PATH`: the first user program, run by the personality (bsdlayer)
+// from the root filesystem the initramfs fills.
+void start_init_program(std::string_view path) {
+  static char path_storage[256];
+  if (path.empty() || path.size() >= sizeof path_storage) {
+    rtl::pr_err("init: path too long or empty");
+    return;
+  }
+  __builtin_memcpy(path_storage, path.data(), path.size());
+  path_storage[path.size()] = '\0';
+  static const char* argv[2];
+  argv[0] = path_storage;
+  const amphi_boot_info& boot = boot_info();
+  PersonalityBoot personality{boot.ramdisk_base ? hal::phys_to_ptr<const uint8_t>(boot.ramdisk_base) : nullptr,
+                              boot.ramdisk_size, path_storage, argv, 1, kRelease, kUnameVersion};
+  (void)start_personality(personality);
+}
+
 }  // namespace
 
 const rtl::CommandLine& command_line() { return g_command_line; }
@@ -152,6 +172,7 @@ void kernel_main() {
 
   if (auto test = g_command_line.get("test")) run_boot_self_test(*test);
   if (auto demo = g_command_line.get("demo")) start_demo(*demo);
+  if (auto init = g_command_line.get("init")) start_init_program(*init);
 
   uint64_t ready_ms = hal::clock::now_ns() / 1000000;
   rtl::pr_notice("Amphi {} ready in {} ms", kVersion, ready_ms);

@@ -25,6 +25,11 @@ struct LogState {
 rtl::SpinlockProtected<LogState> g_log;
 LogState* g_panic_state = nullptr;  // set once in panic mode
 
+void write_raw(LogState& state, std::string_view text) {
+  hal::serial::write(text);
+  if (state.framebuffer_console) state.framebuffer_console->write(text);
+}
+
 void write_consoles(LogState& state, std::string_view line) {
   hal::serial::write(line);
   hal::serial::write("\n");
@@ -86,6 +91,11 @@ void enter_panic_mode() {
 void emergency_line(std::string_view text) {
   if (!g_panic_state) enter_panic_mode();
   write_consoles(*g_panic_state, text);
+}
+
+void console_write(std::string_view text) {
+  if (g_panic_state) return write_raw(*g_panic_state, text);
+  g_log.with([&](LogState& state) { write_raw(state, text); });
 }
 
 bool read_record(uint64_t& sequence, LogRecord& out, char* text, size_t capacity) {

@@ -8,6 +8,7 @@ extern "C" void hal_syscall_entry();
 namespace hal {
 namespace {
 
+constexpr uint32_t kMsrFsBase = 0xc0000100;
 constexpr uint32_t kMsrGsBase = 0xc0000101;
 constexpr uint32_t kMsrKernelGsBase = 0xc0000102;
 constexpr uint32_t kMsrStar = 0xc0000081;
@@ -42,6 +43,9 @@ CpuLocal& cpu_local() {
   asm volatile("movq %%gs:0, %0" : "=r"(self));
   return *self;
 }
+
+void set_user_fs_base(uint64_t base) { x86::wrmsr(kMsrFsBase, base); }
+uint64_t user_fs_base() { return x86::rdmsr(kMsrFsBase); }
 
 void set_entry_stack(uintptr_t top) {
   cpu_local().kernel_stack_top = top;

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 
+#include "hal/interrupt_controller.h"
 #include "hal/io.h"
+#include "hal/trap.h"
 
 namespace hal::serial {
 namespace {
@@ -23,6 +25,17 @@ enum Register : uint16_t {
 constexpr uint8_t kTransmitHoldingEmpty = 0x20;
 
 bool g_present = false;
+ReceiveHandler g_receive = nullptr;  // set once when console input is wired
+
+constexpr uint8_t kIsaIrq = 4;
+constexpr uint8_t kVector = 0x30 + kIsaIrq;  // the ISA block of vectors (0x30 + irq)
+constexpr uint8_t kDataReady = 0x01;
+
+void on_receive_interrupt(TrapFrame&, void*) {
+  uint8_t byte;
+  while (try_read_byte(byte))
+    if (g_receive) g_receive(byte);
+}
 
 void put(char c) {
   // Bounded wait: a wedged UART must not hang the kernel (or a panic).
@@ -47,6 +60,21 @@ bool init() {
 }
 
 bool present() { return g_present; }
+
+bool try_read_byte(uint8_t& byte) {
+  if (!g_present || !(inb(kCom1 + kLineStatus) & kDataReady)) return false;
+  byte = inb(kCom1 + kData);
+  return true;
+}
+
+void enable_receive_interrupt(ReceiveHandler handler) {
+  if (!g_present) return;
+  g_receive = handler;
+  if (!set_interrupt_handler(kVector, on_receive_interrupt, nullptr)) return;
+  outb(kCom1 + kModemControl, 0x0b);    // DTR, RTS, OUT2 (gates the IRQ line on PCs)
+  outb(kCom1 + kInterruptEnable, 0x01); // received data available
+  (void)interrupt_controller::route_isa_irq(kIsaIrq, kVector);
+}
 
 void write(std::string_view text) {
   if (!g_present) return;

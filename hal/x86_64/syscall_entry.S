@@ -145,3 +145,22 @@ hal_thread_start:
   ud2                          /* entry functions never return */
 
 .section .note.GNU-stack,"",@progbits
+
+/*
+ * hal_resume_user_frame(const TrapFrame* frame): copy the 22-quadword frame
+ * to the top of this thread's kernel stack (the per-CPU entry stack) and
+ * leave through the common trap return, which restores every register,
+ * swaps GS and IRETQs to Ring 3.
+ */
+.section .text
+.globl hal_resume_user_frame
+hal_resume_user_frame:
+  cli
+  movq %rdi, %rsi
+  movq %gs:CPU_KERNEL_STACK, %rdi
+  subq $176, %rdi              /* sizeof(TrapFrame) = 22 * 8 */
+  movq %rdi, %rsp
+  movl $22, %ecx
+  rep movsq
+  jmp hal_trap_return
+.section .note.GNU-stack,"",@progbits

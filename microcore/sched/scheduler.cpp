@@ -9,6 +9,7 @@
 #include "hal/address_space.h"
 #include "hal/clock.h"
 #include "hal/context.h"
+#include "hal/fpu.h"
 #include "hal/cpu.h"
 #include "hal/cpu_local.h"
 #include "microcore/object_zones.h"
@@ -92,7 +93,8 @@ void switch_to(Thread* next) {
   if (next->task->page_table_root() != previous->task->page_table_root())
     hal::address_space::activate(next->task->page_table_root());
   if (next->task != previous->task) load_io_permissions(*next->task);
-  hal::fpu::switch_to(next->task->is_kernel() ? nullptr : &next->fpu);
+  if (next->fs_base != previous->fs_base) hal::set_user_fs_base(next->fs_base);
+  hal::fpu::switch_to(next->task->is_kernel() ? nullptr : reinterpret_cast<hal::fpu::State*>(next->fpu_state));
   hal_switch_context(&previous->saved_rsp, next->saved_rsp);
   scheduler_after_switch();
 }

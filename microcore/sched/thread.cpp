@@ -2,6 +2,7 @@
 
 #include "hal/address_space.h"
 #include "hal/context.h"
+#include "hal/fpu.h"
 #include "hal/cpu_local.h"
 #include "microcore/object_zones.h"
 #include "microcore/scheduler.h"
@@ -9,6 +10,10 @@
 #include "rtl/platform.h"
 
 namespace microcore {
+
+static_assert(sizeof(Thread::fpu_state) >= sizeof(hal::fpu::State) && alignof(hal::fpu::State) <= 16,
+              "Thread::fpu_state must hold a hal::fpu::State");
+
 namespace {
 
 // Thread ids and the live count; touched with interrupts off.
@@ -71,7 +76,7 @@ rtl::Result<Thread*> create_user_thread(Task& task, uint64_t rip, uint64_t rsp, 
 }
 
 void destroy_thread(Thread* thread) {
-  hal::fpu::release(&thread->fpu);
+  hal::fpu::release(reinterpret_cast<hal::fpu::State*>(thread->fpu_state));
   free_kernel_stack(thread->stack);
   Task* task = thread->task;
   auto flags = rtl::platform::irq_save();

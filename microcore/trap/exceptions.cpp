@@ -16,11 +16,15 @@
 #include "hal/trap.h"
 #include "hal/user_memory.h"
 #include "microcore/address_map_glue.h"
+#include "microcore/personality.h"
 #include "microcore/task.h"
 #include "rtl/format.h"
 #include "rtl/log.h"
 
 namespace microcore {
+
+bool run_user_fault_hook(Task& task, hal::TrapFrame& frame, const UserFault& fault);  // task/personality.cpp
+
 namespace {
 
 constexpr int kStatusKilledBySegv = 128 + 11;
@@ -66,6 +70,8 @@ bool on_page_fault(hal::TrapFrame& frame) {
 
 bool on_user_exception(hal::TrapFrame& frame) {
   if (!frame.from_user()) return false;
+  Task* task = current_thread()->task;
+  if (run_user_fault_hook(*task, frame, {frame.vector, 0, false, false})) return true;
   char what[128];
   rtl::format_to_buffer(what, sizeof what, "{} at rip {:#x}", hal::exception_name(frame.vector), frame.rip);
   terminate_current(what);

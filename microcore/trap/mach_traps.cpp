@@ -14,6 +14,7 @@
 #include "microcore/device_services.h"
 #include "microcore/ipc_glue.h"
 #include "microcore/microcore.h"
+#include "microcore/personality.h"
 #include "microcore/scheduler.h"
 #include "microcore/task.h"
 #include "rtl/log.h"
@@ -163,9 +164,8 @@ void handle_syscall(hal::TrapFrame& frame) {
     frame.rax = static_cast<uint64_t>(mach_trap(static_cast<uint32_t>(number - AMPHI_MACH_TRAP_BASE), a));
     return;
   }
-  if (number < AMPHI_MACH_TRAP_BASE && g_personality) {
-    const uint64_t arguments[6] = {a.a0, a.a1, a.a2, a.a3, a.a4, a.a5};
-    frame.rax = static_cast<uint64_t>(g_personality(number, arguments));
+  if (number < AMPHI_MACH_TRAP_BASE && g_personality && current_thread()->task->personality) {
+    g_personality(reinterpret_cast<UserFrame&>(frame));
     return;
   }
   frame.rax = static_cast<uint64_t>(kNoSuchSystemCall);
@@ -173,7 +173,10 @@ void handle_syscall(hal::TrapFrame& frame) {
 
 // Order matters: IPC rights first (no message can map memory any more),
 // then the address map (unmaps DMA buffers), then devices (frees them).
+void run_task_exit_hook(Task& task);  // task/personality.cpp
+
 void teardown_task(Task& task) {
+  run_task_exit_hook(task);
   ipc_detach_space(task);
   detach_address_map(task);
   release_devices(task);

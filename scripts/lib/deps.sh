@@ -10,6 +10,7 @@ AMPHI_PACKAGES=(
   mtools dosfstools                        # ESP images without root or loop devices
   googletest libgtest-dev                  # host unit tests
   gdb                                      # scripts/run --gdb
+  busybox-static                           # the POSIX personality's first user space
 )
 
 amphi_missing_packages() {

@@ -243,6 +243,21 @@ def scenario_fpu(build):
         check(len(rounds) == 3 and min(rounds) > 10, f"too few rounds to have been preempted: {rounds}")
 
 
+def scenario_busybox_shell(build):
+    """Debian's busybox-static, unmodified, runs as pid 1's shell on the
+    serial console: builtins, applets run by fork+execve, uname -r."""
+    with Boot(build, cmdline="init=/bin/sh") as boot:
+        boot.expect(r"bsdlayer: init \(pid 1\) is /bin/sh", timeout=90)
+        boot.expect(r"# ", timeout=60)
+        boot.send("echo hello-from-$((6*7))\n")
+        boot.expect(r"hello-from-42", timeout=30)
+        boot.send("uname -r\n")
+        boot.expect(r"6\.1\.0-amphi-\S+", timeout=60)
+        boot.send("echo data > /tmp/f && cat /tmp/f && ls /tmp\n")
+        boot.expect(r"data\s+f", timeout=60)
+        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+
+
 SCENARIOS = {name[len("scenario_"):].replace("_", "-"): fn
              for name, fn in globals().items() if name.startswith("scenario_")}
 

@@ -25,6 +25,10 @@ void enter_panic_mode();
 // Writes a raw line to every console (used by panic after the header).
 void emergency_line(std::string_view text);
 
+// Raw console output for user programs' terminals (no timestamp, not
+// kept in the ring buffer), serialized with log lines.
+void console_write(std::string_view text);
+
 // Copies one record out under the lock (dmesg, syslog(2)); see
 // LogBuffer::read_record for the sequence semantics.
 bool read_record(uint64_t& sequence, LogRecord& out, char* text, size_t capacity);

@@ -35,3 +35,10 @@ void set_user_return_hook(UserReturnHook hook);
 inline constexpr uint64_t kSyscallVector = 0x100;  // TrapFrame::vector of a system call
 
 }  // namespace hal
+
+extern "C" {
+// Enters Ring 3 with every register taken from `frame` (a fork child's
+// first return, an execve's fresh start). The frame is copied to the top of
+// the current kernel stack first, so the caller's storage may go away.
+[[noreturn]] void hal_resume_user_frame(const hal::TrapFrame* frame);
+}

@@ -26,6 +26,11 @@ static_assert(offsetof(CpuLocal, current_thread) == 24);
 void init_cpu_local(CpuLocal& local, uint32_t cpu_index);
 CpuLocal& cpu_local();
 
+// The user thread-pointer register (FS base: TLS for glibc and musl,
+// set by arch_prctl(ARCH_SET_FS)); switched with the thread.
+void set_user_fs_base(uint64_t base);
+uint64_t user_fs_base();
+
 // The ring-0 stack used on entry from user mode (TSS RSP0 and SYSCALL).
 void set_entry_stack(uintptr_t top);
 

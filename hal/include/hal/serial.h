@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace hal::serial {
@@ -13,5 +14,12 @@ namespace hal::serial {
 bool init();
 void write(std::string_view text);  // "\n" becomes "\r\n"
 bool present();
+
+// Input: the UART raises IRQ 4 when a byte arrives. The handler (interrupt
+// context) gets every byte waiting in the FIFO.
+using ReceiveHandler = void (*)(uint8_t byte);
+void enable_receive_interrupt(ReceiveHandler handler);
+// Polled input, for when interrupts are off (panic, early boot).
+bool try_read_byte(uint8_t& byte);
 
 }  // namespace hal::serial

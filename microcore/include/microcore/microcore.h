@@ -12,9 +12,7 @@ namespace microcore {
 // system-call entry points, and the tick.
 void init();
 
-// Mach traps are one personality; bsdlayer registers the other. A number
-// below AMPHI_MACH_TRAP_BASE goes to this handler (Linux system calls).
-using PersonalitySyscall = int64_t (*)(uint64_t number, const uint64_t arguments[6]);
-void set_personality_syscall(PersonalitySyscall handler);
+// Mach traps are one personality; bsdlayer registers the other through
+// microcore/personality.h (numbers below AMPHI_MACH_TRAP_BASE).
 
 }  // namespace microcore

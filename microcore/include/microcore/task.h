@@ -61,6 +61,7 @@ class Task {
   void* ipc_space = nullptr;
   void* address_map = nullptr;
   void* devices = nullptr;  // device grants (microcore/device_services.h)
+  void* personality = nullptr;  // the personality's process (bsdlayer), if any
 };
 
 rtl::Result<Task*> create_task(const char* name);

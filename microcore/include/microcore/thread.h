@@ -10,7 +10,6 @@
 
 #include <cstdint>
 
-#include "hal/fpu.h"
 #include "microcore/kernel_stack.h"
 #include "rtl/intrusive_list.h"
 #include "rtl/result.h"
@@ -36,8 +35,11 @@ struct Thread {
   bool need_resched;   // (on the current thread) switch at the next chance
 
   uint64_t saved_rsp;  // kernel context while not running
+  uint64_t fs_base;    // user TLS pointer (arch_prctl ARCH_SET_FS)
   KernelStack stack;
-  hal::fpu::State fpu;
+  // The thread's x87/SSE state, saved lazily by the HAL (hal::fpu::State;
+  // opaque here so layers above the microcore need no HAL headers).
+  alignas(16) uint8_t fpu_state[528];
 
   // Run queue or wait queue membership (never both).
   rtl::IntrusiveListNode queue_node;

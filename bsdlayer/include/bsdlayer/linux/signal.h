@@ -56,7 +56,7 @@ using SigSet = uint64_t;
 inline constexpr size_t kSigSetSize = sizeof(SigSet);
 
 constexpr bool valid_signal(int signo) { return signo >= 1 && signo <= kNSIG; }
-constexpr SigSet sigmask(int signo) { return SigSet{1} << (signo - 1); }
+constexpr SigSet sig_bit(int signo) { return SigSet{1} << (signo - 1); }
 
 // sa_handler special values.
 inline constexpr uint64_t kSIG_DFL = 0;

@@ -34,17 +34,17 @@ DefaultAction default_action(int signo);
 
 // Signals that are never caught, ignored or blocked.
 inline constexpr linux_abi::SigSet kUnblockable =
-    linux_abi::sigmask(linux_abi::kSIGKILL) | linux_abi::sigmask(linux_abi::kSIGSTOP);
+    linux_abi::sig_bit(linux_abi::kSIGKILL) | linux_abi::sig_bit(linux_abi::kSIGSTOP);
 inline constexpr linux_abi::SigSet kStopSignals =
-    linux_abi::sigmask(linux_abi::kSIGSTOP) | linux_abi::sigmask(linux_abi::kSIGTSTP) |
-    linux_abi::sigmask(linux_abi::kSIGTTIN) | linux_abi::sigmask(linux_abi::kSIGTTOU);
+    linux_abi::sig_bit(linux_abi::kSIGSTOP) | linux_abi::sig_bit(linux_abi::kSIGTSTP) |
+    linux_abi::sig_bit(linux_abi::kSIGTTIN) | linux_abi::sig_bit(linux_abi::kSIGTTOU);
 // Faults raised by the instruction stream (Linux's SYNCHRONOUS_MASK): they
 // are dequeued before any other pending signal so the handler sees the
 // fault that was just taken, not an unrelated asynchronous signal.
 inline constexpr linux_abi::SigSet kSynchronousSignals =
-    linux_abi::sigmask(linux_abi::kSIGSEGV) | linux_abi::sigmask(linux_abi::kSIGBUS) |
-    linux_abi::sigmask(linux_abi::kSIGILL) | linux_abi::sigmask(linux_abi::kSIGTRAP) |
-    linux_abi::sigmask(linux_abi::kSIGFPE) | linux_abi::sigmask(linux_abi::kSIGSYS);
+    linux_abi::sig_bit(linux_abi::kSIGSEGV) | linux_abi::sig_bit(linux_abi::kSIGBUS) |
+    linux_abi::sig_bit(linux_abi::kSIGILL) | linux_abi::sig_bit(linux_abi::kSIGTRAP) |
+    linux_abi::sig_bit(linux_abi::kSIGFPE) | linux_abi::sig_bit(linux_abi::kSIGSYS);
 
 // What send() did, for the glue.
 struct SendOutcome {

@@ -23,6 +23,7 @@ inline constexpr uint64_t kTmpfsMaxFileSize = uint64_t{1} << 40;
 // A new tmpfs whose root is an empty directory with `root_permissions`.
 SysResult<rtl::OwnPtr<FileSystem>> create_tmpfs(uint64_t device, Clock clock,
                                                 uint32_t root_permissions = 0755,
-                                                uint64_t page_limit = 0);
+                                                uint64_t page_limit = 0,
+                                                const char* type_name = "tmpfs");
 
 }  // namespace bsdlayer

@@ -140,4 +140,10 @@ class Vnode : public rtl::RefCounted<Vnode> {
   VnodeType type_;
 };
 
+// A new counted reference to a vnode the caller can already see.
+inline rtl::RefPtr<Vnode> retain(Vnode& vnode) {
+  vnode.ref();
+  return rtl::adopt_ref(vnode);
+}
+
 }  // namespace bsdlayer

@@ -1,0 +1,51 @@
+// Character devices: drivers register read/write functions under a
+// (major, minor) pair; device vnodes of any filesystem carry only the pair
+// (rdev), and open() binds the OpenFile to the registered driver, as Linux's
+// cdev map does. ENXIO when nothing is registered for the pair.
+//
+// /dev/null (1,3) and /dev/zero (1,5) are portable and registered by
+// register_memory_devices(); the console, ttys and urandom are registered by
+// kernel code. The registry is a fixed table: registering never allocates.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "bsdlayer/vfs/sys_result.h"
+
+namespace bsdlayer {
+
+struct CharDevice {
+  const char* name;  // the node devfs creates: "null"
+  uint32_t major;
+  uint32_t minor;
+  uint32_t permissions;  // of that node: 0666
+  // `flags` are the OpenFile's status flags (O_NONBLOCK matters to ttys).
+  SysResult<size_t> (*read)(void* context, uint64_t offset, void* buffer, size_t length,
+                            uint32_t flags);
+  SysResult<size_t> (*write)(void* context, uint64_t offset, const void* buffer, size_t length,
+                             uint32_t flags);
+  void* context;
+};
+
+class CharDeviceRegistry {
+ public:
+  static constexpr size_t kCapacity = 64;
+
+  // EEXIST if the pair is taken, ENOSPC if the table is full. The device
+  // description is copied.
+  SysResult<void> add(const CharDevice& device);
+  const CharDevice* find(uint32_t major, uint32_t minor) const;
+  const CharDevice* find_rdev(uint64_t rdev) const;
+
+  size_t size() const { return count_; }
+  const CharDevice& operator[](size_t index) const { return devices_[index]; }
+
+ private:
+  CharDevice devices_[kCapacity] = {};
+  size_t count_ = 0;
+};
+
+SysResult<void> register_memory_devices(CharDeviceRegistry& registry);
+
+}  // namespace bsdlayer

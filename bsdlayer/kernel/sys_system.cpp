@@ -1,0 +1,91 @@
+// System-wide calls: uname, sysinfo, getrandom, sched_yield, reboot.
+#include "bsdlayer/bsdlayer.h"
+#include "bsdlayer/linux/errno.h"
+#include "bsdlayer/linux/syscall_numbers.h"
+#include "bsdlayer/process.h"
+#include "bsdlayer/syscall/uname.h"
+#include "bsdlayer/syscall_table.h"
+#include "executive/power.h"
+
+namespace bsdlayer {
+namespace {
+
+using linux_abi::Syscall;
+uint32_t nr(Syscall call) { return static_cast<uint32_t>(call); }
+
+int64_t sys_uname(SyscallContext& c) {
+  linux_abi::NewUtsname name;
+  UtsIdentity identity;
+  identity.release = uname_release();
+  identity.version = uname_version();
+  fill_utsname(name, identity);
+  return microcore::copy_to_user(c.arg[0], &name, sizeof name) ? 0 : -LINUX_EFAULT;
+}
+
+// Random bytes from RDRAND, which QEMU's -cpu max and real CPUs since 2012
+// provide; mixed with the TSC-derived clock where it is missing.
+uint64_t random_word() {
+  uint64_t value = 0;
+  unsigned char ok = 0;
+  for (int tries = 0; tries < 10 && !ok; ++tries) asm volatile("rdrand %0; setc %1" : "=r"(value), "=qm"(ok));
+  if (!ok) value = (microcore::now_ns() + 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
+  return value;
+}
+
+int64_t sys_getrandom(SyscallContext& c) {
+  if (c.arg[2] & ~uint64_t(0x7)) return -LINUX_EINVAL;
+  uint64_t length = c.arg[1] > 33554431 ? 33554431 : c.arg[1];
+  for (uint64_t done = 0; done < length; done += 8) {
+    uint64_t word = random_word();
+    uint64_t chunk = length - done < 8 ? length - done : 8;
+    if (!microcore::copy_to_user(c.arg[0] + done, &word, chunk)) return -LINUX_EFAULT;
+  }
+  return static_cast<int64_t>(length);
+}
+
+int64_t sys_sched_yield(SyscallContext&) {
+  microcore::yield_cpu();
+  return 0;
+}
+
+int64_t sys_sysinfo(SyscallContext& c) {
+  struct {
+    int64_t uptime;
+    uint64_t loads[3];
+    uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    char reserved[4];
+  } info{};
+  info.uptime = static_cast<int64_t>(microcore::now_ns() / 1000000000ull);
+  info.mem_unit = 1;
+  info.procs = 1;
+  return microcore::copy_to_user(c.arg[0], &info, sizeof info) ? 0 : -LINUX_EFAULT;
+}
+
+int64_t sys_reboot(SyscallContext& c) {
+  constexpr uint64_t kMagic1 = 0xfee1dead, kMagic2 = 672274793;
+  constexpr uint64_t kPowerOff = 0x4321fedc, kHalt = 0xcdef0123, kRestart = 0x01234567;
+  if (c.arg[0] != kMagic1 || (c.arg[1] != kMagic2 && c.arg[1] != 85072278 && c.arg[1] != 369367448 &&
+                              c.arg[1] != 537993216))
+    return -LINUX_EINVAL;
+  switch (c.arg[2]) {
+    case kPowerOff:
+    case kHalt: executive::power::power_off(0);
+    case kRestart: executive::power::restart();
+    default: return -LINUX_EINVAL;
+  }
+}
+
+}  // namespace
+
+void register_system_syscalls() {
+  register_syscall(nr(Syscall::uname), sys_uname);
+  register_syscall(nr(Syscall::getrandom), sys_getrandom);
+  register_syscall(nr(Syscall::sched_yield), sys_sched_yield);
+  register_syscall(nr(Syscall::sysinfo), sys_sysinfo);
+  register_syscall(nr(Syscall::reboot), sys_reboot);
+}
+
+}  // namespace bsdlayer

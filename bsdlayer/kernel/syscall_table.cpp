@@ -1,0 +1,40 @@
+#include "bsdlayer/syscall_table.h"
+
+#include "bsdlayer/linux/errno.h"
+#include "bsdlayer/linux/syscall_numbers.h"
+#include "rtl/log.h"
+
+namespace bsdlayer {
+namespace {
+
+constexpr uint32_t kTableSize = 512;
+// Filled at boot, read-only afterwards.
+SyscallHandler g_handlers[kTableSize];
+// Which unimplemented numbers were already reported (written racily on
+// purpose: at worst a second log line).
+uint64_t g_reported[kTableSize / 64];
+
+}  // namespace
+
+void register_syscall(uint32_t number, SyscallHandler handler) {
+  if (number < kTableSize) g_handlers[number] = handler;
+}
+
+void dispatch_syscall(microcore::UserFrame& frame) {
+  uint64_t number = frame.rax;
+  SyscallContext context{frame, {frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9}};
+  SyscallHandler handler = number < kTableSize ? g_handlers[number] : nullptr;
+  if (!handler) {
+    if (number < kTableSize && !(g_reported[number / 64] & (1ull << (number % 64)))) {
+      g_reported[number / 64] |= 1ull << (number % 64);
+      microcore::Task& task = microcore::current_task();
+      rtl::pr_warn("bsdlayer: {} ({}) called unimplemented system call {} ({}): ENOSYS", task.name(), task.id(),
+                   linux_abi::syscall_name(static_cast<uint32_t>(number)), number);
+    }
+    frame.rax = static_cast<uint64_t>(-int64_t(LINUX_ENOSYS));
+    return;
+  }
+  frame.rax = static_cast<uint64_t>(handler(context));
+}
+
+}  // namespace bsdlayer

@@ -1,0 +1,13 @@
+// Keyboard-side of the system console: bytes typed on the serial line (and,
+// later, the PS/2 keyboard) go to one handler, the POSIX personality's
+// console tty. The handler runs in interrupt context.
+#pragma once
+
+#include <cstdint>
+
+namespace executive::console_input {
+
+using Handler = void (*)(uint8_t byte);
+void attach(Handler handler);
+
+}  // namespace executive::console_input
