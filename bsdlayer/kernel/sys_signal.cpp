@@ -7,6 +7,7 @@
 #include "bsdlayer/linux/syscall_numbers.h"
 #include "bsdlayer/process.h"
 #include "bsdlayer/syscall_table.h"
+#include "executive/power.h"
 
 namespace bsdlayer {
 namespace {
@@ -72,6 +73,18 @@ int64_t sys_sigaltstack(SyscallContext& c) {
 
 // kill: signal 0 probes; a signal whose action is default-terminate ends
 // the target (the ones a shell sends: INT, TERM, KILL, HUP, QUIT).
+// pid 1 is the system's init. As on Linux, it cannot be killed by a signal
+// it does not handle; the three that busybox's halt, poweroff and reboot
+// send to init (USR1, USR2, TERM) do what init would do with them.
+int64_t signal_init(int signal) {
+  constexpr int kSigusr1 = 10, kSigusr2 = 12, kSigterm = 15;
+  unlock_bsd();  // the machine stops; nothing else will take the lock
+  if (signal == kSigusr1 || signal == kSigusr2) executive::power::power_off(0);
+  if (signal == kSigterm) executive::power::restart();
+  lock_bsd();
+  return 0;
+}
+
 int64_t sys_kill(SyscallContext& c) {
   int pid = static_cast<int>(c.arg[0]), signal = static_cast<int>(c.arg[1]);
   if (signal < 0 || signal > kSignals) return -LINUX_EINVAL;
@@ -80,6 +93,7 @@ int64_t sys_kill(SyscallContext& c) {
   if (pid <= 0) return -LINUX_ENOSYS;  // process-group kill arrives with job control
   if (!target || target->state == ProcessState::zombie) return -LINUX_ESRCH;
   if (signal == 0) return 0;
+  if (target->pid == 1) return signal_init(signal);
   bool ignored = target->signal_actions[signal - 1].handler == 1;  // SIG_IGN
   bool default_action = target->signal_actions[signal - 1].handler == 0;
   if (signal == 17 || signal == 28 || signal == 23 || ignored) return 0;  // CHLD, WINCH, URG: ignore

@@ -13,9 +13,26 @@ namespace {
 using linux_abi::Syscall;
 uint32_t nr(Syscall call) { return static_cast<uint32_t>(call); }
 
+char g_hostname[65] = "amphi";  // sethostname; under BsdLock
+
+int64_t sys_sethostname(SyscallContext& c) {
+  if (c.arg[1] > 64) return -LINUX_EINVAL;
+  char name[65] = {};
+  if (!microcore::copy_from_user(name, c.arg[0], c.arg[1])) return -LINUX_EFAULT;
+  BsdLock lock;
+  __builtin_memcpy(g_hostname, name, sizeof name);
+  return 0;
+}
+
 int64_t sys_uname(SyscallContext& c) {
   linux_abi::NewUtsname name;
   UtsIdentity identity;
+  char hostname[65];
+  {
+    BsdLock lock;
+    __builtin_memcpy(hostname, g_hostname, sizeof hostname);
+  }
+  identity.nodename = hostname;
   identity.release = uname_release();
   identity.version = uname_version();
   fill_utsname(name, identity);
@@ -82,6 +99,7 @@ int64_t sys_reboot(SyscallContext& c) {
 
 void register_system_syscalls() {
   register_syscall(nr(Syscall::uname), sys_uname);
+  register_syscall(nr(Syscall::sethostname), sys_sethostname);
   register_syscall(nr(Syscall::getrandom), sys_getrandom);
   register_syscall(nr(Syscall::sched_yield), sys_sched_yield);
   register_syscall(nr(Syscall::sysinfo), sys_sysinfo);

@@ -172,7 +172,12 @@ void kernel_main() {
 
   if (auto test = g_command_line.get("test")) run_boot_self_test(*test);
   if (auto demo = g_command_line.get("demo")) start_demo(*demo);
-  if (auto init = g_command_line.get("init")) start_init_program(*init);
+  // Like Linux, run /sbin/init unless told otherwise; the demos and the
+  // self-tests own the machine when they are asked for.
+  if (auto init = g_command_line.get("init"))
+    start_init_program(*init);
+  else if (boot.ramdisk_size && !g_command_line.has("demo") && !g_command_line.has("test"))
+    start_init_program("/sbin/init");
 
   uint64_t ready_ms = hal::clock::now_ns() / 1000000;
   rtl::pr_notice("Amphi {} ready in {} ms", kVersion, ready_ms);

@@ -71,9 +71,14 @@ void enable_receive_interrupt(ReceiveHandler handler) {
   if (!g_present) return;
   g_receive = handler;
   if (!set_interrupt_handler(kVector, on_receive_interrupt, nullptr)) return;
+  // The line is edge-triggered: route it before the UART may raise it, and
+  // drain what arrived before (bytes typed or piped during boot), or the
+  // line stays high with no edge left to deliver.
+  (void)interrupt_controller::route_isa_irq(kIsaIrq, kVector);
   outb(kCom1 + kModemControl, 0x0b);    // DTR, RTS, OUT2 (gates the IRQ line on PCs)
   outb(kCom1 + kInterruptEnable, 0x01); // received data available
-  (void)interrupt_controller::route_isa_irq(kIsaIrq, kVector);
+  uint8_t byte;
+  while (try_read_byte(byte)) handler(byte);
 }
 
 void write(std::string_view text) {

@@ -5,12 +5,40 @@ Boots the built image under QEMU with the serial console on this terminal
 and exits with the guest's status (see amphi_qemu.guest_status).
 """
 import argparse
+import re
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import amphi_qemu  # noqa: E402
+
+
+# The shell's prompt ends in "# " (root) or "$ "; input typed before it
+# would be eaten by the firmware, which also reads the serial console.
+PROMPT = re.compile(rb"[#$] (\x1b\[6n)?$")
+
+
+def run_scripted(cmd):
+    """Piped input (printf 'uname -r\\npoweroff\\n' | scripts/run): hold it
+    until the shell's first prompt, then type it, and relay the console."""
+    data = sys.stdin.buffer.read()
+    process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    seen = b""
+    sent = not data
+    while True:
+        chunk = os.read(process.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        if not sent:
+            seen = (seen + chunk)[-256:]
+            if PROMPT.search(seen):
+                process.stdin.write(data)
+                process.stdin.flush()
+                sent = True
+    return process.wait()
 
 
 def main():
@@ -40,7 +68,10 @@ def main():
                   "The kernel is linked at its run-time addresses, so its symbols need no offset;\n"
                   "'hbreak amphi_start' then 'continue' stops at the kernel's first instruction.",
                   file=sys.stderr, flush=True)
-        code = subprocess.call(cmd)
+        if sys.stdin.isatty() or args.gdb:
+            code = subprocess.call(cmd)
+        else:
+            code = run_scripted(cmd)
         return amphi_qemu.guest_status(code)
     finally:
         image.cleanup()

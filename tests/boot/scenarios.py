@@ -244,17 +244,21 @@ def scenario_fpu(build):
 
 
 def scenario_busybox_shell(build):
-    """Debian's busybox-static, unmodified, runs as pid 1's shell on the
-    serial console: builtins, applets run by fork+execve, uname -r."""
-    with Boot(build, cmdline="init=/bin/sh") as boot:
-        boot.expect(r"bsdlayer: init \(pid 1\) is /bin/sh", timeout=90)
+    """A plain boot reaches Debian's busybox-static shell, unmodified, under
+    Amphi's init: builtins, applets run by fork+execve, uname, redirection
+    into tmpfs, and poweroff ending the machine with status 0."""
+    with Boot(build) as boot:
+        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
         boot.expect(r"# ", timeout=60)
         boot.send("echo hello-from-$((6*7))\n")
         boot.expect(r"hello-from-42", timeout=30)
-        boot.send("uname -r\n")
-        boot.expect(r"6\.1\.0-amphi-\S+", timeout=60)
+        boot.send("uname -r; uname -s; hostname\n")
+        boot.expect(r"6\.1\.0-amphi-\S+\s+Linux\s+amphi", timeout=60)
         boot.send("echo data > /tmp/f && cat /tmp/f && ls /tmp\n")
         boot.expect(r"data\s+f", timeout=60)
+        boot.send("poweroff\n")
+        status = boot.wait_exit(timeout=60)
+        check(status == 0, f"poweroff left status {status}")
         check("Kernel panic" not in boot.transcript, "the kernel panicked")
 
 
