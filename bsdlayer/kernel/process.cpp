@@ -72,6 +72,10 @@ void unlock_bsd() { g_lock.unlock(); }
 
 Process* current_process() { return static_cast<Process*>(microcore::current_task().personality); }
 
+void for_each_process(void (*visit)(Process&, void*), void* context) {
+  for (Process& process : g_processes) visit(process, context);
+}
+
 Process* find_process(int pid) {
   for (Process& process : g_processes)
     if (process.pid == pid) return &process;

@@ -6,20 +6,14 @@
 #include "hal/cpu.h"
 #include "hal/memory_layout.h"
 #include "hal/paging.h"
+#include "page_table_entry.h"
 
 namespace hal::address_space {
 namespace {
 
-constexpr uint64_t kPresent = 1ull << 0;
-constexpr uint64_t kWritable = 1ull << 1;
-constexpr uint64_t kUser = 1ull << 2;
-constexpr uint64_t kWriteThrough = 1ull << 3;
-constexpr uint64_t kCacheDisable = 1ull << 4;
-constexpr uint64_t kNoExecute = 1ull << 63;
-constexpr uint64_t kAddressMask = 0x000ffffffffff000ull;
+using namespace x86::pte;
 
-uint64_t* table(uint64_t physical) { return phys_to_ptr<uint64_t>(physical); }
-unsigned index_at(uintptr_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
+uint64_t* table(uint64_t physical) { return table_at(physical); }
 
 rtl::Result<uint64_t> new_table() {
   const paging::FrameSource& frames = paging::frame_source();

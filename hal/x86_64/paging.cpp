@@ -11,6 +11,7 @@
 #include "hal/cpu.h"
 #include "hal/cpu_identity.h"
 #include "hal/memory_layout.h"
+#include "page_table_entry.h"
 
 extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern "C" char __data_start[], __data_end[], __ksyms_start[], __kernel_end[];
@@ -18,14 +19,7 @@ extern "C" char __data_start[], __data_end[], __ksyms_start[], __kernel_end[];
 namespace hal::paging {
 namespace {
 
-constexpr uint64_t kPresent = 1ull << 0;
-constexpr uint64_t kWritable = 1ull << 1;
-constexpr uint64_t kWriteThrough = 1ull << 3;
-constexpr uint64_t kCacheDisable = 1ull << 4;
-constexpr uint64_t kHuge = 1ull << 7;
-constexpr uint64_t kGlobal = 1ull << 8;
-constexpr uint64_t kNoExecute = 1ull << 63;
-constexpr uint64_t kAddressMask = 0x000ffffffffff000ull;
+using namespace x86::pte;
 
 struct Builder {
   const FrameSource* frames;
@@ -39,8 +33,6 @@ uint64_t g_kernel_root = 0;
 uint64_t g_mmio_next = kMmioWindowBase;
 FrameSource g_frames{};
 bool g_nx = false;
-
-uint64_t* table_at(uint64_t physical) { return phys_to_ptr<uint64_t>(physical); }
 
 rtl::Result<uint64_t> new_table(Builder& b) {
   uint64_t page = b.frames->allocate(b.frames->context);
@@ -63,8 +55,6 @@ rtl::Result<uint64_t> descend(Builder& b, uint64_t table, unsigned index) {
   entry = next | kPresent | kWritable;
   return next;
 }
-
-unsigned index_at(uintptr_t virt, int level) { return (virt >> (12 + 9 * level)) & 511; }
 
 rtl::Result<void> map_page(Builder& b, uintptr_t virt, uint64_t phys, uint64_t flags, bool huge) {
   uint64_t table = b.root;

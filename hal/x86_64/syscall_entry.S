@@ -15,6 +15,8 @@
 #define USER_DATA_SELECTOR (0x18 | 3)
 #define USER_CODE_SELECTOR (0x20 | 3)
 
+#include "trap_frame.inc"
+
 .section .text
 .code64
 .globl hal_syscall_entry
@@ -29,21 +31,7 @@ hal_syscall_entry:
   pushq %rcx                   /* RIP */
   pushq $0                     /* error code */
   pushq $0x100                 /* vector: system call */
-  pushq %rax
-  pushq %rbx
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %rbp
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
+  PUSH_GENERAL_REGISTERS
   xorl %ebp, %ebp              /* user RBP is not a kernel frame: end backtraces */
   movq %rsp, %rdi
   call hal_syscall_dispatch
@@ -51,21 +39,7 @@ hal_syscall_entry:
 .globl hal_syscall_return
 hal_syscall_return:
   cli
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rbp
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
-  popq %rbx
-  popq %rax
+  POP_GENERAL_REGISTERS
   addq $16, %rsp               /* vector, error code */
   /* Now: RIP, CS, RFLAGS, RSP, SS. SYSRET only to canonical addresses. */
   movq (%rsp), %rcx

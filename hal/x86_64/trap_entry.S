@@ -11,6 +11,8 @@
  * GS base, and swap back before IRETQ to user mode.
  */
 
+#include "trap_frame.inc"
+
 .section .text
 .code64
 
@@ -43,41 +45,13 @@ trap_common:
   jz 1f
   swapgs
 1:
-  pushq %rax
-  pushq %rbx
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %rbp
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
+  PUSH_GENERAL_REGISTERS
   cld
   movq %rsp, %rdi
   call hal_trap_dispatch
 .globl hal_trap_return
 hal_trap_return:
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rbp
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
-  popq %rbx
-  popq %rax
+  POP_GENERAL_REGISTERS
   addq $16, %rsp              /* vector and error code */
   testq $3, 8(%rsp)
   jz 2f

@@ -63,7 +63,11 @@ struct Process {
 };
 
 Process* current_process();
+// Under BsdLock.
 Process* find_process(int pid);
+// Calls visit for every process (zombies too), under BsdLock: visit must not
+// block or take the lock.
+void for_each_process(void (*visit)(Process& process, void* context), void* context);
 
 // The first process (pid 1): runs `path` with `argv`.
 rtl::Result<void> start_init(const char* path, const char* const* argv, size_t argc);
