@@ -23,7 +23,8 @@ void on_user_return(hal::TrapFrame& frame) {
   if (thread->kill_pending) thread_exit();
   preempt_if_needed();
   if (thread->kill_pending) thread_exit();
-  run_personality_return_hook(*thread->task, frame);
+  thread->interrupt_pending = false;  // the personality acts on it now
+  if (thread->task->personality) run_personality_return_hook(*thread->task, frame);
 }
 
 void on_tick(void*) { scheduler_tick(); }
