@@ -10,6 +10,7 @@
 #include "bsdlayer/vfs/vfs.h"
 #include "executive/cpio_archive.h"
 #include "executive/personality.h"
+#include "proc_providers.h"
 #include "rtl/log.h"
 
 namespace bsdlayer {
@@ -53,6 +54,9 @@ rtl::Result<void> build_filesystems(const StartOptions& options) {
   auto tmp = create_tmpfs(3, clock_ns, 01777);
   if (tmp.is_error()) return rtl::Error(rtl::Errc::no_memory, "tmpfs for /tmp");
   TRY(check(g_vfs->mount(nullptr, "/tmp", tmp.release_value(), "tmpfs", "rw"), "mount /tmp"));
+  auto proc = create_procfs(4, clock_ns, proc::tables());
+  if (proc.is_error()) return rtl::Error(rtl::Errc::no_memory, "procfs");
+  TRY(check(g_vfs->mount(nullptr, "/proc", proc.release_value(), "proc", "rw"), "mount /proc"));
   return {};
 }
 
@@ -73,6 +77,8 @@ rtl::Result<void> start(const StartOptions& options) {
   register_time_syscalls();
   register_signal_syscalls();
   register_system_syscalls();
+  register_module_syscalls();
+  register_log_syscalls();
   install_process_hooks();
   microcore::set_personality_syscall(dispatch_syscall);
   return start_init(options.init_path, options.init_argv, options.init_argc);

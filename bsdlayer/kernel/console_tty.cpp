@@ -28,7 +28,8 @@ LineDiscipline g_discipline(write_to_consoles, nullptr);
 microcore::WaitQueue* g_readers = nullptr;
 
 void on_input(uint8_t byte) {
-  g_discipline.receive_char(byte);  // signal delivery to the foreground group: see kernel/sys_signal.cpp
+  // ^C, ^\, ^Z: for the foreground group, posted outside the interrupt.
+  if (int signo = g_discipline.receive_char(byte)) post_tty_signal_from_interrupt(signo);
   if (g_readers) microcore::wake_waiters(*g_readers);
 }
 

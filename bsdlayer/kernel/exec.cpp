@@ -173,8 +173,8 @@ int64_t exec_current(microcore::UserFrame& frame, const char* path, const char* 
     process->brk_start = process->brk_end = loaded.value();
     process->mmap_hint = kMmapBase;
     process->files->close_on_exec();
-    for (SignalAction& action : process->signal_actions)  // caught signals revert to default
-      if (action.handler > 1) action = {};
+    process->signals.reset_for_exec();  // caught signals revert to default
+    process->alt_stack = {0, linux_abi::kSS_DISABLE, 0, 0};
     const char* name = basename_of(path);
     size_t length = std::strlen(name);
     if (length >= sizeof process->name) length = sizeof process->name - 1;
@@ -184,6 +184,15 @@ int64_t exec_current(microcore::UserFrame& frame, const char* path, const char* 
     if (path_length >= sizeof process->exe) path_length = sizeof process->exe - 1;
     std::memcpy(process->exe, path, path_length);
     process->exe[path_length] = '\0';
+    // /proc/PID/cmdline: the arguments, NUL-separated, cut to the buffer.
+    process->cmdline_length = 0;
+    for (size_t i = 0; i < argc && argv[i]; ++i) {
+      size_t room = sizeof process->cmdline - process->cmdline_length;
+      size_t count = std::strlen(argv[i]) + 1;
+      if (count > room) count = room;
+      std::memcpy(process->cmdline + process->cmdline_length, argv[i], count);
+      process->cmdline_length = static_cast<uint16_t>(process->cmdline_length + count);
+    }
   }
   microcore::set_thread_pointer(0);
   frame = {};

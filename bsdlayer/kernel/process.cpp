@@ -13,7 +13,7 @@ rtl::Spinlock g_lock;  // the process table, parent/child links, the VFS
 rtl::IntrusiveList<Process, &Process::table_node> g_processes;
 int g_next_pid = 1;
 
-constexpr int kWnohang = 1;
+constexpr int kWnohang = 1, kWuntraced = 2, kWcontinued = 8;
 constexpr int kSigkill = 9;
 constexpr int kSigsegv = 11;
 
@@ -33,6 +33,8 @@ int status_from_task(const microcore::Task& task) {
   return kSigkill;
 }
 
+void destroy_process_locked(Process* process);
+
 void on_task_exit(microcore::Task& task) {
   auto* process = static_cast<Process*>(task.personality);
   if (!process) return;
@@ -49,12 +51,26 @@ void on_task_exit(microcore::Task& task) {
     if (child->parent) child->parent->children.push_back(*child);
   }
   if (process->pid == 1) rtl::pr_emerg("bsdlayer: init exited with status {:#x}", process->wait_status);
-  if (process->parent) microcore::wake_waiters(*process->parent->child_events);
+  Process* parent = process->parent;
+  if (!parent) return;
+  linux_abi::SigInfo info{};
+  info.signo = linux_abi::kSIGCHLD;
+  info.code = process->exited_by_call ? linux_abi::kCLD_EXITED : linux_abi::kCLD_KILLED;
+  info.fields.child.pid = process->pid;
+  info.fields.child.status = process->exited_by_call ? (process->wait_status >> 8) & 0xff : process->wait_status & 0x7f;
+  bool autoreap = parent->signals.children_autoreap();  // SIG_IGN or SA_NOCLDWAIT: no zombie
+  post_signal_locked(*parent, linux_abi::kSIGCHLD, &info);
+  microcore::wake_waiters(*parent->child_events);
+  if (autoreap) {
+    parent->children.remove(*process);
+    destroy_process_locked(process);
+  }
 }
 
 void destroy_process_locked(Process* process) {
   g_processes.remove(*process);
   if (process->child_events) microcore::destroy_wait_queue(process->child_events);
+  if (process->signal_events) microcore::destroy_wait_queue(process->signal_events);
   rtl::OwnPtr<Process>::adopt(process).reset();
 }
 
@@ -87,8 +103,10 @@ Process* find_process(int pid) {
 rtl::Result<Process*> create_process(Process* parent) {
   auto process = TRY(rtl::try_make<Process>());
   process->child_events = TRY(microcore::create_wait_queue());
+  process->signal_events = TRY(microcore::create_wait_queue());
   BsdLock lock;
   process->pid = allocate_pid_locked();
+  process->start_ns = microcore::now_ns();  // /proc/PID/stat
   process->parent = parent;
   if (parent) {
     process->pgid = parent->pgid;
@@ -128,10 +146,13 @@ int64_t fork_current(microcore::UserFrame& frame) {
     child->brk_start = parent->brk_start;
     child->brk_end = parent->brk_end;
     child->mmap_hint = parent->mmap_hint;
-    __builtin_memcpy(child->signal_actions, parent->signal_actions, sizeof child->signal_actions);
-    child->signal_blocked = parent->signal_blocked;
+    child->signals = parent->signals;
+    child->signals.clear_pending();  // fork: the child starts with none pending
+    child->alt_stack = parent->alt_stack;
     __builtin_memcpy(child->name, parent->name, sizeof child->name);
     __builtin_memcpy(child->exe, parent->exe, sizeof child->exe);
+    __builtin_memcpy(child->cmdline, parent->cmdline, sizeof child->cmdline);  // /proc
+    child->cmdline_length = parent->cmdline_length;
   }
   auto task = microcore::fork_task(*parent->task, frame, 0, parent->name);
   if (task.is_error()) {
@@ -164,6 +185,7 @@ int64_t wait_for_child(int pid, uint64_t user_status, int options) {
     lock_bsd();
     bool any = false;
     Process* zombie = nullptr;
+    int reported_pid = 0, reported_status = 0;  // a stop or a continue: the child stays
     for (Process& child : self->children) {
       if (!matches(child, pid, self->pgid)) continue;
       any = true;
@@ -171,11 +193,30 @@ int64_t wait_for_child(int pid, uint64_t user_status, int options) {
         zombie = &child;
         break;
       }
+      if ((options & kWuntraced) && child.stopped && child.stop_unreported) {
+        child.stop_unreported = false;
+        reported_pid = child.pid;
+        reported_status = 0x7f | (child.stop_signal << 8);
+        break;
+      }
+      if ((options & kWcontinued) && child.continue_unreported) {
+        child.continue_unreported = false;
+        reported_pid = child.pid;
+        reported_status = 0xffff;
+        break;
+      }
     }
     if (!any) {
       unlock_bsd();
       rtl::platform::irq_restore(interrupts);
       return -LINUX_ECHILD;
+    }
+    if (reported_pid) {
+      unlock_bsd();
+      rtl::platform::irq_restore(interrupts);
+      if (user_status && !microcore::copy_to_user(user_status, &reported_status, sizeof reported_status))
+        return -LINUX_EFAULT;
+      return reported_pid;
     }
     if (zombie) {
       int child_pid = zombie->pid, status = zombie->wait_status;

@@ -9,6 +9,7 @@
 #include "bsdlayer/vfs/devfs.h"
 #include "bsdlayer/vfs/tmpfs.h"
 #include "bsdlayer/vfs/vfs.h"
+#include "proc_providers.h"
 #include "sys_file_common.h"
 
 namespace bsdlayer::file_calls {
@@ -507,10 +508,13 @@ int64_t sys_mount(SyscallContext& c) {
   std::string_view type_name(type);
   bool is_tmpfs = type_name == "tmpfs";
   bool is_devtmpfs = type_name == "devtmpfs";
-  if (!is_tmpfs && !is_devtmpfs) return -LINUX_ENODEV;
+  bool is_proc = type_name == "proc";
+  if (!is_tmpfs && !is_devtmpfs && !is_proc) return -LINUX_ENODEV;
   BsdLock lock;
   uint64_t device = g_next_device++;
-  auto fs = is_tmpfs ? create_tmpfs(device, mount_clock, 01777) : create_devfs(device, mount_clock, vfs().devices());
+  auto fs = is_tmpfs  ? create_tmpfs(device, mount_clock, 01777)
+            : is_proc ? create_procfs(device, mount_clock, proc::tables())
+                      : create_devfs(device, mount_clock, vfs().devices());
   if (fs.is_error()) return fs.error();
   return void_result(vfs().mount(current_process()->cwd.get(), target.view(), fs.release_value(), source,
                                  (flags & kMsRdonly) ? "ro" : "rw"));

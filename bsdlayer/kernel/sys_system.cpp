@@ -6,6 +6,8 @@
 #include "bsdlayer/syscall/uname.h"
 #include "bsdlayer/syscall_table.h"
 #include "executive/power.h"
+#include "executive/system_info.h"
+#include "proc_providers.h"
 
 namespace bsdlayer {
 namespace {
@@ -76,8 +78,26 @@ int64_t sys_sysinfo(SyscallContext& c) {
     char reserved[4];
   } info{};
   info.uptime = static_cast<int64_t>(microcore::now_ns() / 1000000000ull);
+  // The page allocator's figures (free, uptime read them); no swap, no
+  // shared or buffer memory. Loads: the run queue now, as /proc/loadavg.
+  executive::system_info::MemoryFigures memory = executive::system_info::memory();
+  info.totalram = memory.total_bytes;
+  info.freeram = memory.free_bytes;
   info.mem_unit = 1;
-  info.procs = 1;
+  struct Counts {
+    uint16_t total = 0;
+    uint64_t runnable = 0;
+  } counts;
+  {
+    BsdLock lock;
+    for_each_process([](Process& process, void* context) {
+      auto& tally = *static_cast<Counts*>(context);
+      ++tally.total;
+      if (proc::process_state(process) == 'R') ++tally.runnable;
+    }, &counts);
+  }
+  info.procs = counts.total;
+  for (uint64_t& load : info.loads) load = counts.runnable << 16;  // SI_LOAD_SHIFT
   return microcore::copy_to_user(c.arg[0], &info, sizeof info) ? 0 : -LINUX_EFAULT;
 }
 

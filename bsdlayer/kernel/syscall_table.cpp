@@ -2,6 +2,7 @@
 
 #include "bsdlayer/linux/errno.h"
 #include "bsdlayer/linux/syscall_numbers.h"
+#include "bsdlayer/process.h"
 #include "rtl/log.h"
 
 namespace bsdlayer {
@@ -28,13 +29,19 @@ void dispatch_syscall(microcore::UserFrame& frame) {
     if (number < kTableSize && !(g_reported[number / 64] & (1ull << (number % 64)))) {
       g_reported[number / 64] |= 1ull << (number % 64);
       microcore::Task& task = microcore::current_task();
+      // Unassigned numbers have no name (syscall_name gives null).
+      const char* name = linux_abi::syscall_name(static_cast<uint32_t>(number));
       rtl::pr_warn("bsdlayer: {} ({}) called unimplemented system call {} ({}): ENOSYS", task.name(), task.id(),
-                   linux_abi::syscall_name(static_cast<uint32_t>(number)), number);
+                   name ? name : "unassigned", number);
     }
     frame.rax = static_cast<uint64_t>(-int64_t(LINUX_ENOSYS));
     return;
   }
-  frame.rax = static_cast<uint64_t>(handler(context));
+  int64_t result = handler(context);
+  // rt_sigreturn hands back the interrupted rax, which is no result of its own.
+  if (result == -LINUX_EINTR && number != static_cast<uint64_t>(linux_abi::Syscall::rt_sigreturn))
+    current_process()->interrupted_syscall = static_cast<int64_t>(number);
+  frame.rax = static_cast<uint64_t>(result);
 }
 
 }  // namespace bsdlayer

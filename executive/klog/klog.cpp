@@ -102,4 +102,10 @@ bool read_record(uint64_t& sequence, LogRecord& out, char* text, size_t capacity
   return g_log.with([&](LogState& state) { return state.buffer.read_record(sequence, out, text, capacity); });
 }
 
+Extent extent() {
+  return g_log.with([](LogState& state) {
+    return Extent{state.buffer.oldest_sequence(), state.buffer.next_sequence(), state.buffer.capacity()};
+  });
+}
+
 }  // namespace executive::klog

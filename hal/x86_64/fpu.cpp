@@ -83,6 +83,42 @@ void switch_to(State* next) {
     x86::write_cr0(cr0 | x86::kCr0TaskSwitched);
 }
 
+void save_current(State* current, void* image) {
+  uint64_t flags = x86::read_rflags();
+  x86::cli();
+  auto* out = static_cast<uint8_t*>(image);
+  if (g_owner == current) {
+    bool task_switched = x86::read_cr0() & x86::kCr0TaskSwitched;
+    asm volatile("clts");
+    asm volatile("fxsave64 (%0)" : : "r"(out) : "memory");
+    if (task_switched) x86::write_cr0(x86::read_cr0() | x86::kCr0TaskSwitched);
+  } else if (current->loaded_once) {
+    __builtin_memcpy(out, current->area, sizeof current->area);
+  } else {
+    // FNINIT's state: FCW 0x37f, everything else empty; MXCSR default.
+    __builtin_memset(out, 0, sizeof current->area);
+    out[0] = 0x7f;
+    out[1] = 0x03;
+    uint32_t mxcsr = kDefaultMxcsr, mask = 0xffff;
+    __builtin_memcpy(out + 24, &mxcsr, 4);
+    __builtin_memcpy(out + 28, &mask, 4);
+  }
+  if (flags & x86::kRflagsInterrupt) x86::sti();
+}
+
+void load_current(State* current, const void* image) {
+  uint64_t flags = x86::read_rflags();
+  x86::cli();
+  __builtin_memcpy(current->area, image, sizeof current->area);
+  current->loaded_once = true;
+  if (g_owner == current) {
+    // The registers hold the old state: make the next use reload.
+    g_owner = nullptr;
+    if (g_current == current) x86::write_cr0(x86::read_cr0() | x86::kCr0TaskSwitched);
+  }
+  if (flags & x86::kRflagsInterrupt) x86::sti();
+}
+
 void release(State* state) {
   if (g_owner == state) g_owner = nullptr;
   if (g_current == state) g_current = nullptr;

@@ -202,6 +202,14 @@ rtl::Result<void> map_kernel_page(uintptr_t virt, uint64_t physical) {
   return map_page(b, virt, physical, kWritable | kNoExecute, false);
 }
 
+rtl::Result<void> map_kernel_page(uintptr_t virt, uint64_t physical, KernelPageAccess access) {
+  Builder b{&g_frames, g_kernel_root, 0, g_nx, false};
+  uint64_t flags = access == KernelPageAccess::read_write   ? kWritable | kNoExecute
+                   : access == KernelPageAccess::read       ? kNoExecute
+                                                            : 0;
+  return map_page(b, virt, physical, flags, false);
+}
+
 rtl::Result<uint64_t> unmap_kernel_page(uintptr_t virt) {
   uint64_t table = g_kernel_root;
   for (int level = 3; level > 0; --level) {

@@ -41,12 +41,19 @@ hal_syscall_return:
   cli
   POP_GENERAL_REGISTERS
   addq $16, %rsp               /* vector, error code */
-  /* Now: RIP, CS, RFLAGS, RSP, SS. SYSRET only to canonical addresses. */
-  movq (%rsp), %rcx
+  /* Now: RIP, CS, RFLAGS, RSP, SS. SYSRET clobbers RCX and R11 with RIP
+   * and RFLAGS, so it serves only frames where they already hold those
+   * (an ordinary system call); a rewritten frame (rt_sigreturn, signal
+   * delivery, execve) returns through IRETQ with every register intact.
+   * SYSRET only to canonical addresses. */
+  cmpq (%rsp), %rcx
+  jne 1f
+  cmpq 16(%rsp), %r11
+  jne 1f
   movq %rcx, %r11
   sarq $47, %r11
+  movq 16(%rsp), %r11          /* RFLAGS again (MOV keeps the flags of SAR) */
   jnz 1f                       /* upper bits not all zero: not a user address */
-  movq 16(%rsp), %r11          /* RFLAGS */
   movq 24(%rsp), %rsp          /* user RSP; the frame is no longer needed */
   swapgs
   sysretq

@@ -112,9 +112,13 @@ void reschedule_locked() {
 
 [[noreturn]] void idle_loop(void*) {
   for (;;) {
-    {
-      InterruptsOff off;
-      if (g_cpu.ready_mask) reschedule_locked();
+    // Interrupts off while deciding: work that became ready while we were
+    // switched away (a thread reaped at our switch-in can wake its parent)
+    // is seen here, before halting, rather than at the next timer tick.
+    rtl::platform::irq_save();
+    if (g_cpu.ready_mask) {
+      reschedule_locked();
+      continue;  // back on the idle thread, still with interrupts off
     }
     // STI takes effect after the next instruction, so no wakeup is lost
     // between the check above and the halt.
@@ -177,7 +181,7 @@ void yield() {
 WakeReason block_on(WaitQueue& queue, uint64_t deadline_ns) {
   InterruptsOff off;
   Thread* current = g_cpu.current;
-  if (current->kill_pending) return WakeReason::interrupted;
+  if (current->kill_pending || current->interrupt_pending) return WakeReason::interrupted;
   current->state = ThreadState::blocked;
   current->wake_reason = WakeReason::none;
   current->wait_channel = &queue;

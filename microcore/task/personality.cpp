@@ -7,6 +7,7 @@
 #include "hal/clock.h"
 #include "hal/context.h"
 #include "hal/cpu_local.h"
+#include "hal/fpu.h"
 #include "hal/trap.h"
 #include "hal/user_memory.h"
 #include "microcore/address_map_glue.h"
@@ -158,6 +159,30 @@ WaitOutcome wait_on(WaitQueue& queue, uint64_t deadline_ns) {
 }
 
 void wake_waiters(WaitQueue& queue) { wake_all(queue); }
+
+void interrupt_thread(Task& task) {
+  rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+  for (Thread* thread = task.first_thread(); thread; thread = nullptr) {  // one thread per task today
+    thread->interrupt_pending = true;
+    if (thread->state == ThreadState::blocked) wake_thread(thread, WakeReason::interrupted);
+  }
+  rtl::platform::irq_restore(interrupts);
+}
+
+void clear_thread_interrupt() { current_thread()->interrupt_pending = false; }
+
+void save_user_fpu(void* image) {
+  hal::fpu::save_current(reinterpret_cast<hal::fpu::State*>(current_thread()->fpu_state), image);
+}
+void load_user_fpu(const void* image) {
+  hal::fpu::load_current(reinterpret_cast<hal::fpu::State*>(current_thread()->fpu_state), image);
+}
+
+rtl::Result<void> start_kernel_thread(void (*entry)(void*), void* argument) {
+  Thread* thread = TRY(create_kernel_thread(kernel_task(), entry, argument));
+  if (thread->state == ThreadState::ready) make_ready(thread);
+  return {};
+}
 uint64_t now_ns() { return hal::clock::now_ns(); }
 void yield_cpu() { yield(); }
 Task& current_task() { return *current_thread()->task; }

@@ -55,6 +55,8 @@ bool on_page_fault(hal::TrapFrame& frame) {
       terminate_current(what, kStatusKilledOutOfMemory);
       return true;
     }
+    if (run_user_fault_hook(*thread->task, frame, {frame.vector, fault.address, fault.write, fault.present}))
+      return true;
     const char* access = fault.instruction ? "instruction fetch" : fault.write ? "write" : "read";
     rtl::format_to_buffer(what, sizeof what, "page fault at {:#018x} ({}, {})", fault.address, access,
                           fault.present ? "protection violation" : "not-present page");

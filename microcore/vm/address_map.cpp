@@ -409,6 +409,18 @@ void AddressMap::destroy() {
   RTL_ASSERT(resident_ == 0);
 }
 
+size_t AddressMap::regions(RegionInfo* out, size_t capacity) const {
+  size_t count = 0;
+  for (const Region& region : regions_) {
+    if (count < capacity)
+      out[count] = RegionInfo{region.start,       region.end,    region.protection,
+                              region.max_protection, region.object.get(), region.offset,
+                              region.inheritance, region.cache,  region.wired};
+    ++count;
+  }
+  return count;
+}
+
 MapStatistics AddressMap::statistics() const {
   MapStatistics statistics{0, 0, resident_};
   for (const Region& region : regions_) {

@@ -231,9 +231,70 @@ def bench_ipc(args):
     return 0
 
 
+# ---------------------------------------------------------------------------
+# posix: Linux-personality costs (bsdlayer/user/posixbench.cpp run as pid 1)
+
+POSIX_CMDLINE = "init=/bin/posixbench"
+POSIX_FIGURES = ["getppid", "pipe-round-trip", "fork-exit-wait", "fork-exec-wait", "execve-derived",
+                 "open-read-close-4k", "sched-yield-round-trip"]
+# Targets in guest instructions under icount (medians).
+POSIX_TARGETS = {"getppid": 180, "pipe-round-trip": 6000, "fork-exit-wait": 70000,
+                 "open-read-close-4k": 4000, "sched-yield-round-trip": 2000}
+POSIX_ITERATIONS = {"getppid": 1000, "pipe-round-trip": 1000, "fork-exit-wait": 200, "fork-exec-wait": 100,
+                    "execve-derived": 100, "open-read-close-4k": 1000, "sched-yield-round-trip": 1000}
+
+
+def bench_posix(args):
+    results = {}
+    for mode in args.modes:
+        figures = run_guest_bench("bench posix", args.build_dir, POSIX_CMDLINE, mode,
+                                  os.path.join(args.build_dir, "bench", f"posix-{mode.name}.log"), mode.deadline_s)
+        missing = [name for name in POSIX_FIGURES if name not in figures]
+        if missing:
+            raise BenchFailure(f"{mode.name}: guest said 'bench done' without {', '.join(missing)}")
+        results[mode] = figures
+
+    lines = ["posix: median and p99 (bsdlayer/user/posixbench.cpp as pid 1; iterations: "
+             + ", ".join(f"{name} {n}" for name, n in POSIX_ITERATIONS.items() if name != "execve-derived")
+             + "); execve-derived = fork-exec-wait - median fork-exit-wait; targets apply to icount medians"]
+    for mode, figures in results.items():
+        lines.append("")
+        lines.append(f"{mode.name} ({mode.unit})")
+        lines.append(f"  {'figure':<26} {'median':>10} {'p99':>10}  {'target':<8} check")
+        for name in POSIX_FIGURES:
+            median, p99 = figures[name]
+            target, check = verdict(median, POSIX_TARGETS.get(name), mode.name)
+            lines.append(f"  {name:<26} {median:>10} {p99:>10}  {target:<8} {check}".rstrip())
+    print("\n".join(lines), flush=True)
+
+    document = {
+        "benchmark": "posix",
+        "timestamp": utc_now(),
+        "git_revision": git_revision(),
+        "qemu": qemu_version(),
+        "cmdline": POSIX_CMDLINE,
+        "iterations": POSIX_ITERATIONS,
+        "modes": {},
+    }
+    for mode, figures in results.items():
+        entry = {
+            "unit": mode.unit,
+            "qemu_args": mode.qemu_args,
+            "figures": {name: {"median": m, "p99": p} for name, (m, p) in figures.items()},
+        }
+        if mode.name == "icount":
+            entry["targets"] = {name: {"value": figures[name][0], "limit": limit, "meets": figures[name][0] <= limit}
+                                for name, limit in POSIX_TARGETS.items()}
+        document["modes"][mode.name] = entry
+    path = write_json(args.build_dir, "posix", document)
+    print(f"\nfigures written to {os.path.relpath(path)}", flush=True)
+    return 0
+
+
 # Adding a benchmark: write bench_NAME(args) and list it here.
 BENCHMARKS = {
     "ipc": (bench_ipc, "microcore IPC: null trap, call/reply 0/64/4096 bytes, 64 KiB out-of-line, switch"),
+    "posix": (bench_posix, "Linux personality: getppid, pipe round trip, fork/exec/wait, open+read+close, yield"),
 }
 
 

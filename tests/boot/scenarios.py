@@ -262,6 +262,175 @@ def scenario_busybox_shell(build):
         check("Kernel panic" not in boot.transcript, "the kernel panicked")
 
 
+def scenario_busybox_signals(build):
+    """POSIX signals and job control under busybox's shell: ^C on the
+    console ends a foreground job (status 130), a trap handler runs and
+    returns through rt_sigreturn, background jobs are listed and killed,
+    ^Z stops a foreground job and fg continues it, and a fatal SIGSEGV is
+    reported as 139."""
+    with Boot(build) as boot:
+        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
+        boot.expect(r"# ", timeout=60)
+        # The job says when it runs: a ^C typed before the shell has handed
+        # it the terminal (and turned ISIG back on) would be line input.
+        boot.send("sh -c 'echo job-started; exec sleep 100'\n")
+        boot.expect(r"\njob-started", timeout=30)
+        boot.send("\x03")
+        boot.expect(r"# ", timeout=10)
+        boot.send("echo status-$?\n")
+        boot.expect(r"status-130", timeout=30)
+        boot.send("trap 'echo caught-usr1' USR1; kill -USR1 $$; echo after-trap\n")
+        boot.expect(r"caught-usr1\s+after-trap", timeout=30)
+        boot.send("sleep 100 &\n")
+        boot.expect(r"# ", timeout=30)
+        boot.send("jobs\n")
+        boot.expect(r"\[1\]\+?\s+Running\s+sleep 100", timeout=30)
+        boot.send("kill %1; wait %1; echo waited-$?\n")
+        boot.expect(r"waited-143", timeout=30)
+        # ^Z stops a foreground job, fg continues it: its read (restarted
+        # after the stop) then takes the line typed next.
+        boot.send("sh -c 'echo job-started; read line; echo got-$line'\n")
+        boot.expect(r"\njob-started", timeout=30)
+        boot.send("\x1a")
+        boot.expect(r"Stopped", timeout=10)
+        boot.expect(r"# ", timeout=10)
+        boot.send("fg\n")
+        boot.expect(r"fg\r?\nsh -c", timeout=30)
+        boot.send("hello\n")
+        boot.expect(r"got-hello", timeout=30)
+        boot.expect(r"# ", timeout=10)
+        boot.send("sh -c 'kill -SEGV $$'; echo segv-status-$?\n")
+        boot.expect(r"segv-status-139", timeout=30)
+        boot.send("poweroff\n")
+        status = boot.wait_exit(timeout=60)
+        check(status == 0, f"poweroff left status {status}")
+        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+
+
+def scenario_busybox_proc(build):
+    """/proc and the kernel log under busybox: /proc/version in Linux's
+    banner format, /proc/meminfo's MemTotal from the page allocator, ps
+    listing init and the shell from /proc/PID/stat and cmdline, free and
+    uptime (sysinfo), dmesg through syslog(2), /proc/self/status."""
+    with Boot(build) as boot:
+        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
+        boot.expect(r"# ", timeout=60)
+        boot.send("cat /proc/version\n")
+        boot.expect(r"^Linux version 6\.1\.0-amphi\S* \(amphi@amphi\) \(.+\) #1 ", timeout=30)
+        boot.send("grep MemTotal /proc/meminfo\n")
+        mem_total = int(boot.expect(r"MemTotal:\s+(\d+) kB", timeout=30).group(1))
+        check(mem_total > 100000, f"MemTotal {mem_total} kB")
+        boot.send("ps\n")
+        boot.expect(r"PID\s+USER\s+COMMAND", timeout=30)
+        boot.expect(r"^\s*1 \S+\s+/sbin/init\s*$", timeout=30)
+        boot.expect(r"^\s*\d+ \S+\s+-sh\s*$", timeout=30)
+        boot.send("free\n")
+        free = boot.expect(r"Mem:\s+(\d+)\s+(\d+)\s+(\d+)", timeout=30)
+        check(int(free.group(1)) == mem_total, f"free's total {free.group(1)} != MemTotal {mem_total}")
+        check(0 < int(free.group(3)) < mem_total, f"free memory {free.group(3)} kB")
+        boot.send("uptime\n")
+        boot.expect(r"up\s+\d+ min,.*load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d", timeout=30)
+        boot.send("echo ==dmesg==; dmesg | tail -3; echo ==end==\n")
+        tail = boot.expect(r"==dmesg==\r?\n((?:.*\r?\n){3})==end==", timeout=30).group(1)
+        lines = [l for l in tail.splitlines() if re.match(r"^\[\s*\d+\.\d{6}\] \S", l)]
+        check(len(lines) == 3, f"dmesg | tail -3 gave {tail!r}")
+        boot.send("dmesg | grep 'ready in'\n")
+        boot.expect(r"^\[\s*\d+\.\d{6}\] Amphi \S+ ready in \d+ ms", timeout=30)
+        boot.send("cat /proc/self/status | head -3\n")
+        boot.expect(r"Name:\s+cat\s+Umask:\s+0022\s+State:\s+R \(running\)", timeout=30)
+        boot.send("poweroff\n")
+        status = boot.wait_exit(timeout=60)
+        check(status == 0, f"poweroff left status {status}")
+        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+
+
+def scenario_modules(build):
+    """Loadable kernel modules through Debian's busybox insmod/lsmod/rmmod,
+    unmodified: hello.ko logs through the exported printk, hello_dep.ko
+    links against a symbol hello exports (so hello is busy while it is
+    loaded), and bad inputs fail the way Linux fails them."""
+    with Boot(build) as boot:
+        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
+        boot.expect(r"# ", timeout=60)
+        boot.send("insmod /lib/modules/hello_dep.ko; echo nodep-rc=$?\n")
+        boot.expect(r"module hello_dep: unknown symbol hello_greet", timeout=60)
+        boot.expect(r"unknown symbol in module", timeout=30)
+        boot.expect(r"nodep-rc=[1-9]", timeout=30)
+        boot.send("insmod /lib/modules/hello.ko; echo hello-rc=$?\n")
+        boot.expect(r"hello: loaded", timeout=60)
+        boot.expect(r"hello-rc=0", timeout=30)
+        boot.send("insmod /lib/modules/hello_dep.ko; echo dep-rc=$?\n")
+        boot.expect(r"hello_dep: hello #1", timeout=60)
+        boot.expect(r"hello_dep: loaded", timeout=30)
+        boot.expect(r"dep-rc=0", timeout=30)
+        # lsmod reads /proc/modules (procfs): listed newest last, hello used
+        # by hello_dep.
+        boot.send("if [ -e /proc/modules ]; then lsmod; echo lsmod-rc=$?; else echo no-proc-modules; fi\n")
+        listing = boot.expect(r"lsmod-rc=\d|no-proc-modules", timeout=60)
+        if listing.group(0) != "no-proc-modules":
+            check(listing.group(0) == "lsmod-rc=0", "lsmod failed")
+            text = boot.transcript[:listing.start()]
+            check(re.search(r"^hello\s+\d+\s+1\s+hello_dep", text, re.MULTILINE), "lsmod lacks hello used by hello_dep")
+            check(re.search(r"^hello_dep\s+\d+\s+0", text, re.MULTILINE), "lsmod lacks hello_dep")
+        boot.send("insmod /lib/modules/hello.ko; echo again-rc=$?\n")
+        boot.expect(r"File exists", timeout=60)
+        boot.expect(r"again-rc=[1-9]", timeout=30)
+        boot.send("rmmod hello; echo busy-rc=$?\n")
+        boot.expect(r"can't unload module 'hello': (Device or resource|Resource) busy", timeout=60)
+        boot.expect(r"busy-rc=[1-9]", timeout=30)
+        boot.send("rmmod hello_dep && rmmod hello; echo rm-rc=$?\n")
+        boot.expect(r"hello_dep: unloaded", timeout=60)
+        boot.expect(r"hello: unloaded", timeout=30)
+        boot.expect(r"rm-rc=0", timeout=30)
+        boot.send("rmmod hello; echo gone-rc=$?\n")
+        boot.expect(r"can't unload module 'hello'", timeout=60)
+        boot.expect(r"gone-rc=[1-9]", timeout=30)
+        boot.send("insmod /nonexistent.ko; echo missing-rc=$?\n")
+        boot.expect(r"insmod: can't (open|insert) '/nonexistent.ko': No such file or directory", timeout=60)
+        boot.expect(r"missing-rc=[1-9]", timeout=30)
+        boot.send("insmod /bin/busybox; echo noexec-rc=$?\n")
+        boot.expect(r"module: not a valid module", timeout=60)
+        boot.expect(r"can't insert '/bin/busybox': (invalid module format|Exec format error)", timeout=60)
+        boot.expect(r"noexec-rc=[1-9]", timeout=30)
+        # Loading again after unloading reuses the module area.
+        boot.send("insmod /lib/modules/hello.ko && rmmod hello; echo reload-rc=$?\n")
+        boot.expect(r"hello: loaded", timeout=60)
+        boot.expect(r"hello: unloaded", timeout=30)
+        boot.expect(r"reload-rc=0", timeout=30)
+        boot.send("poweroff\n")
+        status = boot.wait_exit(timeout=60)
+        check(status == 0, f"poweroff left status {status}")
+        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+
+
+# The fuzz run in the scenario; `FUZZ_CALLS=N FUZZ_SEED=S tests/boot/scenarios.py
+# --build-dir build syscall-fuzz` runs longer or other seeds by hand.
+FUZZ_CALLS = int(os.environ.get("FUZZ_CALLS", "100000"))
+FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "1"))
+
+
+def scenario_syscall_fuzz(build):
+    """bsdlayer/user/fuzz.c issues random system calls with random, partly
+    hostile arguments (bad and kernel pointers, huge values) from busybox's
+    shell; every call returns (none stalls, none kills the fuzzer), the
+    kernel does not panic and the machine still powers off."""
+    with Boot(build) as boot:
+        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
+        boot.expect(r"# ", timeout=60)
+        boot.send(f"/bin/fuzz {FUZZ_CALLS} {FUZZ_SEED}; echo fuzz-exit=$?\n")
+        boot.expect(r"fuzz: \d+ calls, seed", timeout=60)
+        end = boot.expect(r"fuzz-exit=(\d+)|Kernel panic - not syncing.*", timeout=180 + FUZZ_CALLS // 1000)
+        text = boot.transcript
+        check("Kernel panic" not in text, "the kernel panicked: " + end.group(0))
+        problems = [l.strip() for l in text.splitlines() if "fuzz: STALL" in l or "fuzz: CRASH" in l]
+        check(re.search(rf"fuzz: {FUZZ_CALLS} calls done", text), "the fuzzer did not finish")
+        check(end.group(1) == "0", f"fuzz exited with {end.group(1)}:\n  " + "\n  ".join(problems))
+        boot.send("poweroff\n")
+        status = boot.wait_exit(timeout=60)
+        check(status == 0, f"poweroff left status {status}")
+        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+
+
 SCENARIOS = {name[len("scenario_"):].replace("_", "-"): fn
              for name, fn in globals().items() if name.startswith("scenario_")}
 

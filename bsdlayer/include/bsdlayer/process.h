@@ -15,6 +15,8 @@
 
 #include <cstdint>
 
+#include "bsdlayer/signal/signal_frame.h"
+#include "bsdlayer/signal/signal_state.h"
 #include "bsdlayer/vfs/fd_table.h"
 #include "bsdlayer/vfs/vnode.h"
 #include "microcore/personality.h"
@@ -25,14 +27,6 @@
 namespace bsdlayer {
 
 enum class ProcessState : uint8_t { running, zombie };
-
-// rt_sigaction's kernel layout (x86-64).
-struct SignalAction {
-  uint64_t handler;  // 0 = SIG_DFL, 1 = SIG_IGN
-  uint64_t flags;
-  uint64_t restorer;
-  uint64_t mask;
-};
 
 struct Process {
   int pid = 0;
@@ -51,10 +45,29 @@ struct Process {
   uint64_t mmap_hint = 0;
   uint32_t umask = 022;
   uint64_t clear_child_tid = 0;  // set_tid_address
-  SignalAction signal_actions[64] = {};  // inherited by fork; reset (handlers) by execve
-  uint64_t signal_blocked = 0;
+  // Signals (kernel/signal_delivery.cpp), under the lock: actions and mask
+  // inherited by fork, handlers reset by execve; delivered at the return to
+  // user mode.
+  SignalState signals;
+  linux_abi::SignalStack alt_stack{0, linux_abi::kSS_DISABLE, 0, 0};  // sigaltstack
+  FaultContext fault{};              // the last user fault, for a synchronous signal's sigcontext
+  linux_abi::SigSet suspend_mask = 0;  // rt_sigsuspend: the mask to restore after the handler
+  bool suspend_mask_saved = false;
+  int64_t interrupted_syscall = -1;  // the call that just returned EINTR, for restarting
+  // Job control: stopped by a stop signal until SIGCONT; wait4 reports a
+  // stop (WUNTRACED) and a continue (WCONTINUED) once each.
+  bool stopped = false;
+  int stop_signal = 0;
+  bool stop_unreported = false;
+  bool continue_unreported = false;
+  microcore::WaitQueue* signal_events = nullptr;  // the thread sleeps here while stopped or in sigsuspend
   char name[16] = {};            // comm: the program's basename
   char exe[256] = {};            // /proc/PID/exe
+  // /proc/PID/cmdline: argv as execve got it, each NUL-terminated, cut at
+  // the buffer's size (exec_current fills it; fork copies it).
+  char cmdline[256] = {};
+  uint16_t cmdline_length = 0;
+  uint64_t start_ns = 0;  // since boot, for /proc/PID/stat's starttime
 
   rtl::IntrusiveListNode sibling_node;  // in the parent's children
   rtl::IntrusiveListNode table_node;    // in the process table
@@ -80,6 +93,18 @@ int64_t exec_current(microcore::UserFrame& frame, const char* path, const char* 
                      const char* const* envp, size_t envc);
 [[noreturn]] void exit_current(int status);
 int64_t wait_for_child(int pid, uint64_t user_status, int options);
+
+// Signals (kernel/signal_delivery.cpp). post_signal_locked generates
+// `signo` for the process (SIGCONT resumes a stopped one, SIGKILL ends it
+// at once) and interrupts its blocking call if the signal is deliverable;
+// `info` may be null (SI_KERNEL). Under BsdLock.
+void post_signal_locked(Process& target, int signo, const linux_abi::SigInfo* info);
+// Every process of the group; returns how many there were.
+int post_group_signal_locked(int pgid, int signo, const linux_abi::SigInfo* info);
+// From interrupt context (the console's ^C, ^\, ^Z): posted to the
+// console's foreground group soon after, outside the interrupt.
+void post_tty_signal_from_interrupt(int signo);
+void install_signal_hooks();
 
 // The process layer's lock: the VFS, the process table and pipes. Not held
 // while a thread blocks.

@@ -28,5 +28,7 @@ void register_file_syscalls();
 void register_time_syscalls();
 void register_signal_syscalls();
 void register_system_syscalls();
+void register_module_syscalls();  // init/finit/delete_module: kernel/sys_module.cpp
+void register_log_syscalls();  // syslog(2): kernel/sys_syslog.cpp
 
 }  // namespace bsdlayer

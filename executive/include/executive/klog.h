@@ -33,4 +33,12 @@ void console_write(std::string_view text);
 // LogBuffer::read_record for the sequence semantics.
 bool read_record(uint64_t& sequence, LogRecord& out, char* text, size_t capacity);
 
+// The ring's extent, for syslog(2)'s size queries and clear position.
+struct Extent {
+  uint64_t oldest_sequence;
+  uint64_t next_sequence;
+  size_t capacity_bytes;
+};
+Extent extent();
+
 }  // namespace executive::klog

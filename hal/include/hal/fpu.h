@@ -30,6 +30,14 @@ void kernel_end();
 
 // Makes `next` the state the current CPU will load on first use (lazily).
 void switch_to(State* next);
+// The running user thread's state (`current`, the one switch_to made
+// current) as a 512-byte FXSAVE image, wherever it lives now (registers or
+// `current->area`); a state never loaded reads as the clean FNINIT image.
+void save_current(State* current, void* image);
+// Replaces that state with `image` (MXCSR already sanitised); it is loaded
+// into the registers lazily, at the thread's next vector instruction.
+void load_current(State* current, const void* image);
+
 // The state is going away (thread exit): forget it if it owns the registers.
 void release(State* state);
 

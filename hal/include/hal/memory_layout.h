@@ -6,6 +6,8 @@
 //   0xffffc00000000000 -                     device memory (MMIO) window, uncached
 //   0xffffe00000000000 -                     kernel thread stacks, each under a guard page
 //   0xffffffff80000000 -                     kernel image (-mcmodel=kernel)
+//   0xffffffffc0000000 - 0xffffffffcfffffff  loadable modules (same 2 GiB as
+//                                            the image: -mcmodel=kernel code)
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,8 @@ inline constexpr uintptr_t kMmioWindowSize = 64ull << 30;
 inline constexpr uintptr_t kKernelStackArea = 0xffffe00000000000;  // thread stacks, guard gaps
 inline constexpr uintptr_t kKernelStackAreaSize = 64ull << 30;
 inline constexpr uintptr_t kKernelImageBase = 0xffffffff80000000;
+inline constexpr uintptr_t kModuleAreaBase = 0xffffffffc0000000;
+inline constexpr uintptr_t kModuleAreaSize = 256ull << 20;
 inline constexpr uintptr_t kUserSpaceEnd = 0x0000800000000000;
 
 inline uintptr_t phys_to_virt(uint64_t physical) { return kDirectMapBase + physical; }

@@ -55,6 +55,11 @@ ProtectionFeatures enable_protection();
 rtl::Result<void> map_kernel_page(uintptr_t virtual_address, uint64_t physical);
 rtl::Result<uint64_t> unmap_kernel_page(uintptr_t virtual_address);
 
+// The same with an explicit protection (loadable modules: text R+X, rodata
+// R, data R+W+NX; never writable and executable at once).
+enum class KernelPageAccess : uint8_t { read, read_write, read_execute };
+rtl::Result<void> map_kernel_page(uintptr_t virtual_address, uint64_t physical, KernelPageAccess access);
+
 // Maps device memory uncached into the MMIO window. The mapping is permanent.
 rtl::Result<uintptr_t> map_device_memory(uint64_t physical, size_t size);
 

@@ -88,11 +88,31 @@ enum class WaitOutcome : uint8_t { woken, timed_out, interrupted };
 // passes, or the task is killed.
 WaitOutcome wait_on(WaitQueue& queue, uint64_t deadline_ns);
 void wake_waiters(WaitQueue& queue);  // safe from interrupt context
+// A signal needs the task's attention: a thread blocked in wait_on returns
+// `interrupted` now, one about to block does so at once; the state clears
+// at the thread's next return to user mode (where the personality hook
+// delivers). Unlike Task::kill, the task lives on.
+void interrupt_thread(Task& task);
+// The calling thread's personality has acted on the interruption (e.g. it
+// now sleeps as a stopped process): its next wait blocks again.
+void clear_thread_interrupt();
 uint64_t now_ns();
 void yield_cpu();
 Task& current_task();
 // Ends the calling thread (its task ends with its last thread).
 [[noreturn]] void exit_current_thread();
+
+// The current thread's x87/SSE state as a 512-byte FXSAVE image (the
+// signal frame's fpstate): save copies it out (a thread that never used the
+// unit gets the clean FNINIT image), load makes `image` the state user code
+// resumes with. `image` is 16-byte aligned; the caller has already
+// sanitised MXCSR (a reserved bit would fault in FXRSTOR).
+void save_user_fpu(void* image);
+void load_user_fpu(const void* image);
+
+// Starts a kernel thread (personality housekeeping, e.g. posting signals
+// raised in interrupt context).
+rtl::Result<void> start_kernel_thread(void (*entry)(void*), void* argument);
 
 // Runs `entry(argument)` as the first user program of a new task: the
 // personality's init. The kernel thread becomes the task's first thread and

@@ -32,6 +32,10 @@ struct Thread {
   ThreadState state;
   uint8_t priority;
   bool kill_pending;   // exit at the next return towards user mode
+  // A personality signal is waiting for delivery (interrupt_thread): the
+  // next wait returns `interrupted` at once. Cleared on return to user mode,
+  // where the personality delivers it.
+  bool interrupt_pending;
   bool need_resched;   // (on the current thread) switch at the next chance
 
   uint64_t saved_rsp;  // kernel context while not running

@@ -125,6 +125,9 @@ class SignalState {
   bool children_autoreap() const;
   bool notify_child_stop() const;
 
+  // fork: the child inherits actions and mask but nothing pending.
+  void clear_pending() { pending_ = 0; }
+
   // execve: caught signals revert to SIG_DFL, ignored stay ignored, flags
   // and masks of the rest cleared; blocked and pending survive.
   void reset_for_exec();

@@ -22,6 +22,7 @@
 // snapshot from that other map's later writes (Mach's share maps would).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "microcore/vm/frame_source.h"
@@ -118,6 +119,9 @@ class AddressMap {
   void destroy();
 
   MapStatistics statistics() const;
+  // Copies up to `capacity` regions in address order (/proc/PID/maps);
+  // returns how many there are.
+  size_t regions(RegionInfo* out, size_t capacity) const;
   PageTable& page_table() const { return page_table_; }
   FrameSource& frames() const { return frames_; }
 

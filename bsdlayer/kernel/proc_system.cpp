@@ -1,0 +1,183 @@
+// System-wide /proc files in Linux's formats: version, cpuinfo, meminfo,
+// stat, uptime, loadavg, mounts, filesystems, and the "self" link; plus the
+// tables that tie them and proc_pid.cpp's entries to procfs.
+//
+// No floating point in the kernel: decimals are printed as integer parts.
+#include "bsdlayer/bsdlayer.h"
+#include "bsdlayer/vfs/vfs.h"
+#include "executive/modules.h"
+#include "executive/system_info.h"
+#include "microcore/personality.h"
+#include "proc_providers.h"
+#include "rtl/alloc.h"
+
+namespace bsdlayer::proc {
+namespace {
+
+constexpr uint64_t kNsPerCentisecond = 10'000'000;
+
+struct ProcessCounts {
+  uint64_t total = 0;
+  uint64_t runnable = 0;
+  uint64_t cpu_ns = 0;  // live processes' CPU time
+  int last_pid = 0;
+};
+
+ProcessCounts count_processes() {
+  ProcessCounts counts;
+  for_each_process(
+      [](Process& process, void* context) {
+        auto& c = *static_cast<ProcessCounts*>(context);
+        ++c.total;
+        if (process_state(process) == 'R') ++c.runnable;
+        c.cpu_ns += process_cpu_ns(process);
+        if (process.pid > c.last_pid) c.last_pid = process.pid;
+      },
+      &counts);
+  return counts;
+}
+
+bool gen_version(int, ProcText& out) {
+  // Linux's linux_banner, with the uname values (release, version).
+  out.appendf("Linux version {} (amphi@amphi) ({}) {}\n", uname_release(), executive::system_info::compiler(),
+              uname_version());
+  return true;
+}
+
+bool gen_cpuinfo(int, ProcText& out) {
+  executive::system_info::CpuFigures cpu = executive::system_info::cpu();
+  uint64_t khz = cpu.tsc_hz / 1000;
+  uint64_t bogomips_hundredths = cpu.tsc_hz / 5000;  // 2 * MHz, as Linux reports with a TSC delay loop
+  out.appendf("processor\t: 0\nvendor_id\t: {}\ncpu family\t: {}\nmodel\t\t: {}\nmodel name\t: {}\n", cpu.vendor,
+              cpu.family, cpu.model, cpu.brand);
+  out.appendf("stepping\t: {}\ncpu MHz\t\t: {}.{:03}\n", cpu.stepping, khz / 1000, khz % 1000);
+  out.appendf("physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 0\ninitial apicid\t: 0\n");
+  out.appendf("fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: {}\nwp\t\t: yes\nflags\t\t: ", cpu.max_basic_leaf);
+  char flags[1024];
+  size_t length = executive::system_info::format_cpu_flags(flags, sizeof flags);
+  out.append({flags, length});
+  out.appendf("\nbogomips\t: {}.{:02}\nclflush size\t: 64\ncache_alignment\t: 64\n", bogomips_hundredths / 100,
+              bogomips_hundredths % 100);
+  out.appendf("address sizes\t: {} bits physical, {} bits virtual\npower management:\n\n", cpu.physical_address_bits,
+              cpu.linear_address_bits);
+  return true;
+}
+
+bool gen_meminfo(int, ProcText& out) {
+  executive::system_info::MemoryFigures memory = executive::system_info::memory();
+  uint64_t total = memory.total_bytes / 1024, free = memory.free_bytes / 1024;
+  // No page cache and no swap: free memory is all there is to have.
+  out.appendf("MemTotal:       {:8} kB\nMemFree:        {:8} kB\nMemAvailable:   {:8} kB\n", total, free, free);
+  out.appendf("Buffers:        {:8} kB\nCached:         {:8} kB\nSwapCached:     {:8} kB\n", 0, 0, 0);
+  out.appendf("SwapTotal:      {:8} kB\nSwapFree:       {:8} kB\nShmem:          {:8} kB\n", 0, 0, 0);
+  return true;
+}
+
+bool gen_stat(int, ProcText& out) {
+  uint64_t now = microcore::now_ns();
+  executive::system_info::SchedulerFigures scheduler = executive::system_info::scheduler();
+  ProcessCounts counts = count_processes();
+  uint64_t idle = scheduler.idle_ns < now ? scheduler.idle_ns : now;
+  uint64_t busy = now - idle;
+  // User time is what live processes ran (their tasks' CPU time); the rest
+  // of the busy time is the kernel's (and exited processes'). Tools (top)
+  // subtract successive readings, so each figure never goes down, though
+  // the live sum does when a process exits (hence the running maxima).
+  static uint64_t last_user_ns = 0, last_system_ns = 0;  // under BsdLock
+  uint64_t user = counts.cpu_ns < busy ? counts.cpu_ns : busy;
+  if (user > last_user_ns) last_user_ns = user;
+  uint64_t system = busy > last_user_ns ? busy - last_user_ns : 0;
+  if (system > last_system_ns) last_system_ns = system;
+  uint64_t user_ticks = ns_to_ticks(last_user_ns), system_ticks = ns_to_ticks(last_system_ns);
+  uint64_t idle_ticks = ns_to_ticks(idle);
+  for (const char* name : {"cpu ", "cpu0"})
+    out.appendf("{} {} 0 {} {} 0 0 0 0 0 0\n", name, user_ticks, system_ticks, idle_ticks);
+  // btime 0: the wall clock starts at the epoch at boot (sys_time.cpp).
+  out.appendf("intr 0\nctxt {}\nbtime 0\nprocesses {}\nprocs_running {}\nprocs_blocked 0\nsoftirq 0\n",
+              scheduler.context_switches, counts.last_pid, counts.runnable);
+  return true;
+}
+
+bool gen_uptime(int, ProcText& out) {
+  uint64_t now = microcore::now_ns() / kNsPerCentisecond;
+  uint64_t idle = executive::system_info::scheduler().idle_ns / kNsPerCentisecond;
+  out.appendf("{}.{:02} {}.{:02}\n", now / 100, now % 100, idle / 100, idle % 100);
+  return true;
+}
+
+bool gen_loadavg(int, ProcText& out) {
+  // No decaying averages are kept: all three report the run queue now.
+  ProcessCounts counts = count_processes();
+  out.appendf("{0}.00 {0}.00 {0}.00 {0}/{1} {2}\n", counts.runnable, counts.total, counts.last_pid);
+  return true;
+}
+
+// Text from a formatter that reports the full length it needs (like
+// snprintf): try a page, then exactly what it asked for.
+void append_formatted(ProcText& out, size_t (*format)(char* buffer, size_t capacity)) {
+  size_t capacity = 4096;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto* buffer = static_cast<char*>(rtl::allocate(capacity));
+    if (!buffer) return;
+    size_t length = format(buffer, capacity);
+    if (length <= capacity || attempt == 1) out.append({buffer, length < capacity ? length : capacity});
+    rtl::deallocate(buffer, capacity);
+    if (length <= capacity) break;
+    capacity = length + 1;
+  }
+}
+
+bool gen_mounts(int, ProcText& out) {
+  append_formatted(out, [](char* buffer, size_t capacity) { return vfs().format_mounts(buffer, capacity); });
+  return true;
+}
+
+// lsmod reads this: "name size refcount deps, state address" per module.
+bool gen_modules(int, ProcText& out) {
+  append_formatted(out, executive::modules::format_proc_modules);
+  return true;
+}
+
+bool gen_filesystems(int, ProcText& out) {
+  out.append("nodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
+  return true;
+}
+
+bool gen_self(int, ProcText& out) {
+  Process* process = current_process();
+  if (!process) return false;
+  out.appendf("{}", process->pid);
+  return true;
+}
+
+const ProcEntry kRootEntries[] = {
+    {"self", VnodeType::symlink, gen_self},          {"version", VnodeType::regular, gen_version},
+    {"cpuinfo", VnodeType::regular, gen_cpuinfo},    {"meminfo", VnodeType::regular, gen_meminfo},
+    {"stat", VnodeType::regular, gen_stat},          {"uptime", VnodeType::regular, gen_uptime},
+    {"loadavg", VnodeType::regular, gen_loadavg},    {"mounts", VnodeType::regular, gen_mounts},
+    {"filesystems", VnodeType::regular, gen_filesystems}, {"modules", VnodeType::regular, gen_modules},
+};
+
+const ProcfsTables kTables{
+    kRootEntries,
+    sizeof kRootEntries / sizeof kRootEntries[0],
+    kPidEntries,
+    kPidEntryCount,
+    [](void (*visit)(int, void*), void* context) {
+      struct Visit {
+        void (*visit)(int, void*);
+        void* context;
+      } v{visit, context};
+      for_each_process([](Process& process, void* c) {
+        auto& vv = *static_cast<Visit*>(c);
+        vv.visit(process.pid, vv.context);
+      }, &v);
+    },
+    [](int pid) { return find_process(pid) != nullptr; },
+};
+
+}  // namespace
+
+const ProcfsTables& tables() { return kTables; }
+
+}  // namespace bsdlayer::proc

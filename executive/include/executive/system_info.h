@@ -1,0 +1,53 @@
+// Kernel-wide figures for the personalities' reports (/proc, sysinfo):
+// memory, the CPU's identity, scheduler time, a task's address space.
+//
+// Why here: the figures live behind hal and microcore-internal headers that
+// the personality layers may not include; the executive may, and hands out
+// plain values. Every call is safe from any thread context.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "microcore/task.h"
+#include "microcore/vm/address_map.h"
+
+namespace executive::system_info {
+
+struct MemoryFigures {
+  uint64_t total_bytes;  // RAM handed to the page allocator
+  uint64_t free_bytes;   // of that, free now
+};
+MemoryFigures memory();
+
+struct CpuFigures {
+  char vendor[13];  // "GenuineIntel"
+  char brand[49];   // empty if the CPU reports none
+  uint32_t family;
+  uint32_t model;
+  uint32_t stepping;
+  uint32_t max_basic_leaf;  // "cpuid level"
+  uint64_t tsc_hz;  // the measured TSC rate
+  uint8_t physical_address_bits;
+  uint8_t linear_address_bits;
+};
+CpuFigures cpu();
+// Linux's /proc/cpuinfo "flags" value; returns the characters written.
+size_t format_cpu_flags(char* out, size_t capacity);
+
+struct SchedulerFigures {
+  uint64_t idle_ns;  // time the CPU spent in the idle thread
+  uint64_t context_switches;
+};
+SchedulerFigures scheduler();
+
+// The compiler the kernel was built with ("GNU 13.2.0").
+const char* compiler();
+
+// A user task's address space; the caller keeps the task alive and its
+// map unchanged meanwhile (bsdlayer: under its lock, one CPU).
+microcore::vm::MapStatistics task_memory(microcore::Task& task);
+// Copies up to `capacity` regions in address order; returns how many exist.
+size_t task_regions(microcore::Task& task, microcore::vm::RegionInfo* out, size_t capacity);
+
+}  // namespace executive::system_info
