@@ -158,7 +158,8 @@ int64_t exec_current(microcore::UserFrame& frame, const char* path, const char* 
     return -LINUX_E2BIG;
   }
 
-  // The point of no return.
+  // The point of no return. Other threads go first (they use the memory).
+  become_single_threaded();
   microcore::Task& task = microcore::current_task();
   rtl::Result<uint64_t> loaded = microcore::reset_address_space(task).is_ok()
                                      ? load_image(task, image.value(), elf->data, stack_image.data, built.value())

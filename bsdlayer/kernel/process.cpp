@@ -17,13 +17,29 @@ constexpr int kWnohang = 1, kWuntraced = 2, kWcontinued = 8;
 constexpr int kSigkill = 9;
 constexpr int kSigsegv = 11;
 
+bool tid_in_use_locked(int id) {
+  for (Process& process : g_processes)
+    for (ThreadInfo& thread : process.threads)
+      if (thread.tid == id) return true;
+  return false;
+}
+
+// pids and the tids of extra threads share one space, as on Linux.
 int allocate_pid_locked() {
   for (;;) {
     int pid = g_next_pid++;
     if (g_next_pid > 32767) g_next_pid = 2;
-    if (!find_process(pid)) return pid;
+    if (!find_process(pid) && !tid_in_use_locked(pid)) return pid;
   }
 }
+
+ThreadInfo* current_thread_info() {
+  return static_cast<ThreadInfo*>(microcore::current_thread_handle()->personality_thread);
+}
+
+// Threads of the task that have not exited yet (a dead thread stays on the
+// task's list until the scheduler reaps it). Interrupts off.
+uint32_t live_threads(microcore::Task& task) { return microcore::live_thread_count_of(task); }
 
 // The wait4 status of a task that ended without exit(): the microcore ends
 // a faulting task with 128 + signal, as a shell reports it.
@@ -44,6 +60,8 @@ void on_task_exit(microcore::Task& task) {
   if (!process->exited_by_call) process->wait_status = status_from_task(task) & 0x7f;
   process->state = ProcessState::zombie;
   process->task = nullptr;
+  // Every thread is gone; their tids go back to the pid space.
+  while (ThreadInfo* thread = process->threads.pop_front()) rtl::OwnPtr<ThreadInfo>::adopt(thread).reset();
   task.personality = nullptr;
   Process* init = find_process(1);
   while (Process* child = process->children.pop_front()) {
@@ -148,6 +166,7 @@ int64_t fork_current(microcore::UserFrame& frame) {
     child->mmap_hint = parent->mmap_hint;
     child->signals = parent->signals;
     child->signals.clear_pending();  // fork: the child starts with none pending
+    if (process_is_threaded(*parent)) child->signals.set_blocked(*current_thread_mask_locked());  // the forker's
     child->alt_stack = parent->alt_stack;
     __builtin_memcpy(child->name, parent->name, sizeof child->name);
     __builtin_memcpy(child->exe, parent->exe, sizeof child->exe);
@@ -174,6 +193,138 @@ void exit_current(int status) {
   }
   microcore::current_task().kill(status & 0xff);
   microcore::exit_current_thread();
+}
+
+bool process_is_threaded(const Process& process) { return !process.threads.empty() || !process.main_thread_alive; }
+
+linux_abi::SigSet* current_thread_mask_locked() {
+  ThreadInfo* thread = current_thread_info();
+  return thread ? &thread->blocked : &current_process()->main_blocked;
+}
+
+void recompute_blocked_locked(Process& process) {
+  if (!process_is_threaded(process)) {
+    process.signals.set_blocked(process.main_blocked);
+  } else {
+    linux_abi::SigSet mask = ~linux_abi::SigSet(0);
+    if (process.main_thread_alive) mask &= process.main_blocked;
+    for (ThreadInfo& thread : process.threads) mask &= thread.blocked;
+    process.signals.set_blocked(mask);
+  }
+  if (process.task && process.signals.has_deliverable()) microcore::interrupt_thread(*process.task);
+}
+
+int current_tid() {
+  ThreadInfo* thread = current_thread_info();
+  return thread ? thread->tid : current_process()->pid;
+}
+
+uint64_t* current_clear_child_tid() {
+  ThreadInfo* thread = current_thread_info();
+  return thread ? &thread->clear_child_tid : &current_process()->clear_child_tid;
+}
+
+bool process_has_thread_locked(const Process& process, int tid) {
+  if (process.state == ProcessState::zombie) return false;
+  if (tid == process.pid) return true;
+  for (ThreadInfo& thread : process.threads)
+    if (thread.tid == tid) return true;
+  return false;
+}
+
+int64_t clone_thread_current(microcore::UserFrame& frame, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                             uint64_t child_tid, uint64_t tls) {
+  constexpr uint64_t kSettls = 0x80000, kParentSettid = 0x100000, kChildCleartid = 0x200000,
+                     kChildSettid = 0x1000000;
+  if ((flags & kSettls) && tls >= 0x0000800000000000) return -LINUX_EPERM;
+  Process* process = current_process();
+  auto made = rtl::try_make<ThreadInfo>();
+  if (made.is_error()) return -LINUX_ENOMEM;
+  ThreadInfo* info = made.value().leak();
+  info->process = process;
+  if (flags & kChildCleartid) info->clear_child_tid = child_tid;
+  {
+    BsdLock lock;
+    info->tid = allocate_pid_locked();
+    // The first extra thread: the process mask becomes the first thread's own.
+    if (!process_is_threaded(*process)) process->main_blocked = process->signals.blocked();
+    info->blocked = *current_thread_mask_locked();  // the creator's mask, as Linux
+    process->threads.push_back(*info);
+  }
+  microcore::UserFrame child = frame;
+  if (stack) child.rsp = stack;
+  uint64_t fs_base = (flags & kSettls) ? tls : microcore::thread_pointer();
+  auto thread = microcore::create_thread_in(*process->task, child, 0, fs_base);
+  if (thread.is_error()) {
+    {
+      BsdLock lock;
+      process->threads.remove(*info);
+      recompute_blocked_locked(*process);
+    }
+    rtl::OwnPtr<ThreadInfo>::adopt(info).reset();
+    return -LINUX_ENOMEM;
+  }
+  thread.value()->personality_thread = info;
+  int tid = info->tid;
+  // One address space: the parent writes both (before the child runs).
+  if (flags & kParentSettid) (void)microcore::copy_to_user(parent_tid, &tid, sizeof tid);
+  if (flags & kChildSettid) (void)microcore::copy_to_user(child_tid, &tid, sizeof tid);
+  microcore::start_thread(thread.value());
+  return tid;
+}
+
+void exit_thread_current(int status) {
+  Process* process = current_process();
+  microcore::Task& task = microcore::current_task();
+  {
+    rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+    bool last = live_threads(task) <= 1;
+    rtl::platform::irq_restore(interrupts);
+    if (last) exit_current(status);
+  }
+  // CLONE_CHILD_CLEARTID: zero the word and wake a joiner (pthread_join).
+  uint64_t* clear = current_clear_child_tid();
+  if (*clear) {
+    uint32_t zero = 0;
+    if (microcore::copy_to_user(*clear, &zero, sizeof zero)) (void)futex_wake(*clear, 1);
+    *clear = 0;
+  }
+  if (ThreadInfo* info = current_thread_info()) {
+    {
+      BsdLock lock;
+      process->threads.remove(*info);
+      recompute_blocked_locked(*process);  // its mask (glibc blocks all at exit) no longer counts
+    }
+    microcore::current_thread_handle()->personality_thread = nullptr;
+    rtl::OwnPtr<ThreadInfo>::adopt(info).reset();
+  } else {
+    BsdLock lock;
+    process->main_thread_alive = false;
+    recompute_blocked_locked(*process);
+  }
+  // Interrupts stay off from the count to the end, so two threads exiting
+  // at once cannot both think another one remains.
+  rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+  if (live_threads(task) <= 1) {
+    rtl::platform::irq_restore(interrupts);
+    exit_current(status);
+  }
+  microcore::exit_current_thread();
+}
+
+void become_single_threaded() {
+  Process* process = current_process();
+  microcore::Task& task = microcore::current_task();
+  if (live_threads(task) <= 1) return;
+  microcore::end_other_threads();
+  while (live_threads(task) > 1) microcore::yield_cpu();
+  // Like Linux's de_thread, the survivor takes the pid as its tid.
+  BsdLock lock;
+  process->main_blocked = *current_thread_mask_locked();
+  process->main_thread_alive = true;
+  microcore::current_thread_handle()->personality_thread = nullptr;
+  while (ThreadInfo* thread = process->threads.pop_front()) rtl::OwnPtr<ThreadInfo>::adopt(thread).reset();
+  recompute_blocked_locked(*process);
 }
 
 int64_t wait_for_child(int pid, uint64_t user_status, int options) {

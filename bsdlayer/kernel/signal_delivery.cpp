@@ -163,11 +163,15 @@ void on_user_return(microcore::Task& task, microcore::UserFrame& frame) {
   // ERESTARTSYS), or if the handler asked for SA_RESTART; calls that wait
   // for a signal or time (pause, sigsuspend, sleeps, polls) report EINTR to
   // a handler regardless.
+  // (Per thread: only the thread whose call it was consumes it.)
   int64_t restart = -1;
-  if (process->interrupted_syscall >= 0 && frame.vector == kSyscallVector &&
-      static_cast<int64_t>(frame.rax) == -LINUX_EINTR)
-    restart = process->interrupted_syscall;
-  process->interrupted_syscall = -1;
+  if (process->interrupted_thread == microcore::current_thread_handle()) {
+    if (process->interrupted_syscall >= 0 && frame.vector == kSyscallVector &&
+        static_cast<int64_t>(frame.rax) == -LINUX_EINTR)
+      restart = process->interrupted_syscall;
+    process->interrupted_syscall = -1;
+    process->interrupted_thread = nullptr;
+  }
   for (;;) {
     Disposition disposition;
     SigSet saved_mask;

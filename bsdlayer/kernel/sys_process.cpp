@@ -13,13 +13,13 @@ namespace {
 using linux_abi::Syscall;
 uint32_t nr(Syscall call) { return static_cast<uint32_t>(call); }
 
-constexpr uint64_t kCloneVm = 0x100, kCloneVfork = 0x4000, kCloneThread = 0x10000;
+constexpr uint64_t kCloneVm = 0x100, kCloneSighand = 0x800, kCloneVfork = 0x4000, kCloneThread = 0x10000;
 constexpr uint64_t kArchSetFs = 0x1002, kArchGetFs = 0x1003;
 constexpr size_t kMaxArguments = 4096;
 constexpr size_t kArgumentBytes = 128 * 1024;
 
 int64_t sys_getpid(SyscallContext&) { return current_process()->pid; }
-int64_t sys_gettid(SyscallContext&) { return current_process()->pid; }  // one thread per process today
+int64_t sys_gettid(SyscallContext&) { return current_tid(); }
 int64_t sys_getppid(SyscallContext&) {
   BsdLock lock;
   Process* parent = current_process()->parent;
@@ -28,8 +28,8 @@ int64_t sys_getppid(SyscallContext&) {
 int64_t sys_zero(SyscallContext&) { return 0; }  // uid/gid family: everyone is root
 
 int64_t sys_set_tid_address(SyscallContext& c) {
-  current_process()->clear_child_tid = c.arg[0];
-  return current_process()->pid;
+  *current_clear_child_tid() = c.arg[0];
+  return current_tid();
 }
 
 int64_t sys_arch_prctl(SyscallContext& c) {
@@ -50,10 +50,16 @@ int64_t sys_fork(SyscallContext& c) { return fork_current(c.frame); }
 
 int64_t sys_clone(SyscallContext& c) {
   uint64_t flags = c.arg[0];
-  // Threads (CLONE_VM|CLONE_THREAD) come with the thread support of the
-  // personality; a vfork-style clone is served as a fork (same result for
-  // the caller, just without sharing memory until exec).
-  if ((flags & kCloneThread) || ((flags & kCloneVm) && !(flags & kCloneVfork))) return -LINUX_ENOSYS;
+  // x86-64 order: clone(flags, stack, parent_tid, child_tid, tls).
+  // A thread (what pthread_create passes) shares the memory, files and
+  // signal handlers of the process; nothing else is shared without it.
+  if (flags & kCloneThread) {
+    if ((flags & (kCloneVm | kCloneSighand)) != (kCloneVm | kCloneSighand)) return -LINUX_EINVAL;
+    return clone_thread_current(c.frame, flags, c.arg[1], c.arg[2], c.arg[3], c.arg[4]);
+  }
+  // A vfork-style clone is served as a fork (same result for the caller,
+  // just without sharing memory until exec).
+  if ((flags & kCloneVm) && !(flags & kCloneVfork)) return -LINUX_ENOSYS;
   if (c.arg[1]) return -LINUX_EINVAL;  // a new stack only makes sense with CLONE_VM
   return fork_current(c.frame);
 }
@@ -93,7 +99,10 @@ int64_t sys_execve(SyscallContext& c) {
   return result;
 }
 
-int64_t sys_exit(SyscallContext& c) { exit_current(static_cast<int>(c.arg[0])); }
+// exit ends the calling thread (the process with its last one); exit_group
+// ends every thread.
+int64_t sys_exit(SyscallContext& c) { exit_thread_current(static_cast<int>(c.arg[0])); }
+int64_t sys_exit_group(SyscallContext& c) { exit_current(static_cast<int>(c.arg[0])); }
 
 int64_t sys_wait4(SyscallContext& c) {
   if (c.arg[2] & ~uint64_t(0x3 | 0x8 | 0x40000000 | 0x20000000 | 0x80000000)) return -LINUX_EINVAL;
@@ -190,7 +199,8 @@ void register_process_syscalls() {
   register_syscall(nr(Syscall::clone), sys_clone);
   register_syscall(nr(Syscall::execve), sys_execve);
   register_syscall(nr(Syscall::exit), sys_exit);
-  register_syscall(nr(Syscall::exit_group), sys_exit);
+  register_syscall(nr(Syscall::exit_group), sys_exit_group);
+  register_futex_syscalls();
   register_syscall(nr(Syscall::wait4), sys_wait4);
   register_syscall(nr(Syscall::getpgid), sys_getpgid);
   register_syscall(nr(Syscall::getpgrp), sys_getpgrp);

@@ -37,9 +37,26 @@ int64_t sys_rt_sigprocmask(SyscallContext& c) {
   if (c.arg[1] && !microcore::copy_from_user(&set, c.arg[1], sizeof set)) return -LINUX_EFAULT;
   {
     BsdLock lock;
-    auto result = current_process()->signals.change_blocked(static_cast<int>(c.arg[0]), c.arg[1] ? &set : nullptr,
-                                                            &previous);
-    if (result.is_error()) return -LINUX_EINVAL;
+    Process* process = current_process();
+    if (process_is_threaded(*process)) {  // per-thread masks (process.h)
+      SigSet* mine = current_thread_mask_locked();
+      previous = *mine;
+      if (c.arg[1]) {
+        constexpr SigSet kUnblockable = (SigSet(1) << (kSIGKILL - 1)) | (SigSet(1) << (kSIGSTOP - 1));
+        switch (c.arg[0]) {
+          case kSIG_BLOCK: *mine |= set; break;
+          case kSIG_UNBLOCK: *mine &= ~set; break;
+          case kSIG_SETMASK: *mine = set; break;
+          default: return -LINUX_EINVAL;
+        }
+        *mine &= ~kUnblockable;
+        recompute_blocked_locked(*process);
+      }
+    } else {
+      auto result = process->signals.change_blocked(static_cast<int>(c.arg[0]), c.arg[1] ? &set : nullptr,
+                                                    &previous);
+      if (result.is_error()) return -LINUX_EINVAL;
+    }
   }
   if (c.arg[2] && !microcore::copy_to_user(c.arg[2], &previous, sizeof previous)) return -LINUX_EFAULT;
   return 0;
@@ -194,9 +211,12 @@ int64_t sys_kill(SyscallContext& c) {
 int64_t sys_tgkill(SyscallContext& c) {
   int tgid = static_cast<int>(c.arg[0]), tid = static_cast<int>(c.arg[1]), signo = static_cast<int>(c.arg[2]);
   if (tgid <= 0 || tid <= 0 || signo < 0 || signo > kNSIG) return -LINUX_EINVAL;
-  if (tgid != tid) return -LINUX_ESRCH;  // one thread per process: tid == pid
+  // Signals are process-directed here: a signal for one thread goes to its
+  // process (whichever thread returns to user mode first takes it).
   BsdLock lock;
-  return signal_one(find_process(tid), signo, user_info(signo, kSI_TKILL));
+  Process* process = find_process(tgid);
+  if (!process || !process_has_thread_locked(*process, tid)) return -LINUX_ESRCH;
+  return signal_one(process, signo, user_info(signo, kSI_TKILL));
 }
 
 int64_t sys_tkill(SyscallContext& c) {

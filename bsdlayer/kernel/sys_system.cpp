@@ -8,6 +8,7 @@
 #include "executive/power.h"
 #include "executive/system_info.h"
 #include "proc_providers.h"
+#include "random_device.h"
 
 namespace bsdlayer {
 namespace {
@@ -41,24 +42,18 @@ int64_t sys_uname(SyscallContext& c) {
   return microcore::copy_to_user(c.arg[0], &name, sizeof name) ? 0 : -LINUX_EFAULT;
 }
 
-// Random bytes from RDRAND, which QEMU's -cpu max and real CPUs since 2012
-// provide; mixed with the TSC-derived clock where it is missing.
-uint64_t random_word() {
-  uint64_t value = 0;
-  unsigned char ok = 0;
-  for (int tries = 0; tries < 10 && !ok; ++tries) asm volatile("rdrand %0; setc %1" : "=r"(value), "=qm"(ok));
-  if (!ok) value = (microcore::now_ns() + 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
-  return value;
-}
-
+// The kernel's ChaCha20 generator (random_device.cpp), shared with
+// /dev/urandom. GRND_RANDOM and GRND_NONBLOCK change nothing: it never blocks.
 int64_t sys_getrandom(SyscallContext& c) {
   if (c.arg[2] & ~uint64_t(0x7)) return -LINUX_EINVAL;
   uint64_t length = c.arg[1] > 33554431 ? 33554431 : c.arg[1];
-  for (uint64_t done = 0; done < length; done += 8) {
-    uint64_t word = random_word();
-    uint64_t chunk = length - done < 8 ? length - done : 8;
-    if (!microcore::copy_to_user(c.arg[0] + done, &word, chunk)) return -LINUX_EFAULT;
+  uint8_t chunk[256];
+  for (uint64_t done = 0; done < length; done += sizeof chunk) {
+    uint64_t size = length - done < sizeof chunk ? length - done : sizeof chunk;
+    random_device::fill(chunk, size);
+    if (!microcore::copy_to_user(c.arg[0] + done, chunk, size)) return -LINUX_EFAULT;
   }
+  __builtin_memset(chunk, 0, sizeof chunk);
   return static_cast<int64_t>(length);
 }
 

@@ -123,6 +123,8 @@ int64_t sys_clock_nanosleep(SyscallContext& c) {
 
 }  // namespace
 
+uint64_t boot_wall_clock_ns() { return g_boot_wall_ns; }  // for futex's CLOCK_REALTIME deadlines
+
 void register_time_syscalls() {
   register_syscall(nr(Syscall::clock_gettime), sys_clock_gettime);
   register_syscall(nr(Syscall::clock_getres), sys_clock_getres);

@@ -40,7 +40,10 @@ void dispatch_syscall(microcore::UserFrame& frame) {
   int64_t result = handler(context);
   // rt_sigreturn hands back the interrupted rax, which is no result of its own.
   if (result == -LINUX_EINTR && number != static_cast<uint64_t>(linux_abi::Syscall::rt_sigreturn))
+  {
     current_process()->interrupted_syscall = static_cast<int64_t>(number);
+    current_process()->interrupted_thread = microcore::current_thread_handle();  // threads share the process
+  }
   frame.rax = static_cast<uint64_t>(result);
 }
 

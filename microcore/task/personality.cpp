@@ -102,6 +102,46 @@ rtl::Result<Task*> fork_task(Task& parent, const UserFrame& frame, uint64_t chil
   return child;
 }
 
+rtl::Result<Thread*> create_thread_in(Task& task, const UserFrame& frame, uint64_t rax, uint64_t fs_base) {
+  auto* saved = static_cast<UserFrame*>(rtl::allocate(sizeof(UserFrame), alignof(UserFrame)));
+  if (!saved) return rtl::Error(rtl::Errc::no_memory, "no memory for the thread's frame");
+  *saved = frame;
+  saved->rax = rax;
+  auto thread = create_kernel_thread(task, resume_saved_frame, saved);
+  if (thread.is_error()) {
+    rtl::deallocate(saved, sizeof(UserFrame), alignof(UserFrame));
+    return thread.error();
+  }
+  thread.value()->fs_base = fs_base;
+  return thread.value();
+}
+
+void start_thread(Thread* thread) {
+  if (thread->state == ThreadState::ready) make_ready(thread);
+}
+
+Thread* current_thread_handle() { return current_thread(); }
+
+void end_other_threads() {
+  Thread* self = current_thread();
+  rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+  for (Thread& thread : self->task->threads()) {
+    if (&thread == self || thread.state == ThreadState::dead) continue;
+    thread.kill_pending = true;
+    if (thread.state == ThreadState::blocked) wake_thread(&thread, WakeReason::interrupted);
+  }
+  rtl::platform::irq_restore(interrupts);
+}
+
+uint32_t live_thread_count_of(Task& task) {
+  rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+  uint32_t count = 0;
+  for (Thread& thread : task.threads())
+    if (thread.state != ThreadState::dead) ++count;
+  rtl::platform::irq_restore(interrupts);
+  return count;
+}
+
 void resume_task(Task& task) {
   if (Thread* first = task.first_thread(); first && first->state == ThreadState::ready) make_ready(first);
 }
@@ -162,9 +202,11 @@ void wake_waiters(WaitQueue& queue) { wake_all(queue); }
 
 void interrupt_thread(Task& task) {
   rtl::platform::IrqState interrupts = rtl::platform::irq_save();
-  for (Thread* thread = task.first_thread(); thread; thread = nullptr) {  // one thread per task today
-    thread->interrupt_pending = true;
-    if (thread->state == ThreadState::blocked) wake_thread(thread, WakeReason::interrupted);
+  // Every thread: any of them may take the signal at its return to user
+  // mode (signals are process-directed; see bsdlayer's signal_delivery).
+  for (Thread& thread : task.threads()) {
+    thread.interrupt_pending = true;
+    if (thread.state == ThreadState::blocked) wake_thread(&thread, WakeReason::interrupted);
   }
   rtl::platform::irq_restore(interrupts);
 }

@@ -28,6 +28,20 @@ namespace bsdlayer {
 
 enum class ProcessState : uint8_t { running, zombie };
 
+struct Process;
+
+// A thread beyond the process's first (clone with CLONE_THREAD), hung off
+// microcore::Thread::personality_thread. The first thread has none: its tid
+// is the pid and its clear_child_tid lives in Process. tids come from the
+// pid space (allocate_pid_locked skips live ones), as on Linux.
+struct ThreadInfo {
+  int tid = 0;
+  Process* process = nullptr;
+  uint64_t clear_child_tid = 0;  // CLONE_CHILD_CLEARTID / set_tid_address
+  linux_abi::SigSet blocked = 0;  // this thread's rt_sigprocmask mask (see Process::main_blocked)
+  rtl::IntrusiveListNode process_node;  // in Process::threads, under the lock
+};
+
 struct Process {
   int pid = 0;
   int pgid = 0;
@@ -54,6 +68,7 @@ struct Process {
   linux_abi::SigSet suspend_mask = 0;  // rt_sigsuspend: the mask to restore after the handler
   bool suspend_mask_saved = false;
   int64_t interrupted_syscall = -1;  // the call that just returned EINTR, for restarting
+  void* interrupted_thread = nullptr;  // the microcore::Thread that made it
   // Job control: stopped by a stop signal until SIGCONT; wait4 reports a
   // stop (WUNTRACED) and a continue (WCONTINUED) once each.
   bool stopped = false;
@@ -72,6 +87,13 @@ struct Process {
   rtl::IntrusiveListNode sibling_node;  // in the parent's children
   rtl::IntrusiveListNode table_node;    // in the process table
   rtl::IntrusiveList<Process, &Process::sibling_node> children;
+  rtl::IntrusiveList<ThreadInfo, &ThreadInfo::process_node> threads;  // the extra threads' info
+  // Signal masks once the process has threads: each thread's own mask (the
+  // first thread's here, the others' in ThreadInfo) as rt_sigprocmask set
+  // it, and signals.blocked() is their intersection (what no live thread
+  // accepts); a single-threaded process uses signals.blocked() directly.
+  linux_abi::SigSet main_blocked = 0;
+  bool main_thread_alive = true;
   microcore::WaitQueue* child_events = nullptr;  // wait4 sleeps here
 };
 
@@ -92,6 +114,28 @@ int64_t fork_current(microcore::UserFrame& frame);
 int64_t exec_current(microcore::UserFrame& frame, const char* path, const char* const* argv, size_t argc,
                      const char* const* envp, size_t envc);
 [[noreturn]] void exit_current(int status);
+// Threads (kernel/process.cpp). clone(CLONE_THREAD): returns the new tid or
+// -errno. exit_current_thread_only: exit(2) of one thread (CHILD_CLEARTID
+// write and futex wake first); the last thread's exit is exit_current.
+int64_t clone_thread_current(microcore::UserFrame& frame, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                             uint64_t child_tid, uint64_t tls);
+[[noreturn]] void exit_thread_current(int status);
+int current_tid();
+// execve's de_thread: ends every other thread of the process and waits for
+// them; the caller keeps (or takes) the pid as its tid.
+void become_single_threaded();
+// Under BsdLock: the calling thread's mask record, and signals.blocked()
+// recomputed from the records (a no-op for a single-threaded process).
+bool process_is_threaded(const Process& process);
+linux_abi::SigSet* current_thread_mask_locked();
+void recompute_blocked_locked(Process& process);
+uint64_t* current_clear_child_tid();
+// Under BsdLock: does `process` have a live thread `tid` (its pid included)?
+bool process_has_thread_locked(const Process& process, int tid);
+// Futexes (kernel/sys_futex.cpp): wakes up to `count` waiters on the
+// current task's `address`; returns how many.
+int futex_wake(uint64_t address, int count);
+void register_futex_syscalls();
 int64_t wait_for_child(int pid, uint64_t user_status, int options);
 
 // Signals (kernel/signal_delivery.cpp). post_signal_locked generates

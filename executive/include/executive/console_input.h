@@ -1,6 +1,7 @@
-// Keyboard-side of the system console: bytes typed on the serial line (and,
-// later, the PS/2 keyboard) go to one handler, the POSIX personality's
-// console tty. The handler runs in interrupt context.
+// Keyboard-side of the system console: bytes typed on the serial line and
+// on the PS/2 keyboard (decoded by KeyboardLayout, US layout) go to one
+// handler, the POSIX personality's console tty. The handler runs in
+// interrupt context.
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "microcore/task.h"
+#include "microcore/thread.h"
 #include "rtl/result.h"
 
 namespace microcore {
@@ -63,6 +64,19 @@ rtl::Result<size_t> copy_string_from_user(char* destination, uint64_t user_sourc
 // (its rax set to `child_rax`). The child does not run until resumed.
 rtl::Result<Task*> fork_task(Task& parent, const UserFrame& frame, uint64_t child_rax, const char* name);
 void resume_task(Task& task);
+
+// clone(CLONE_THREAD): a new thread in `task` (the caller's) that resumes
+// user mode from `frame` (rsp already set to its new stack by the caller)
+// with rax = `rax` and the TLS pointer `fs_base`. It does not run until
+// start_thread; the task ends with its last thread.
+rtl::Result<Thread*> create_thread_in(Task& task, const UserFrame& frame, uint64_t rax, uint64_t fs_base);
+void start_thread(Thread* thread);
+Thread* current_thread_handle();  // the calling thread (personality_thread lives there)
+// execve: every other thread of the calling thread's task exits at its
+// next return towards user mode (blocked ones wake now). The caller waits
+// for them (live_thread_count_of) before reusing their state.
+void end_other_threads();
+uint32_t live_thread_count_of(Task& task);  // threads not yet dead
 
 // execve(): empties the task's address space (the caller has already
 // validated the new image), so the loader can map the new program.

@@ -29,6 +29,8 @@ class Task {
   uint32_t thread_count() const { return static_cast<uint32_t>(threads_.size()); }
   bool dying() const { return dying_; }
   Thread* first_thread() const { return threads_.front(); }
+  // The live threads; walk with interrupts off (threads come and go).
+  rtl::IntrusiveList<Thread, &Thread::task_node>& threads() { return threads_; }
   int exit_status() const { return exit_status_; }
 
   // Marks the task for termination with `status`; its threads stop at their

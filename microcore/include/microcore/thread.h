@@ -63,6 +63,8 @@ struct Thread {
   void* argument;
   // User entry point, for threads that start in Ring 3.
   uint64_t user_rip, user_rsp, user_arg0, user_arg1;
+  // The personality's per-thread state (bsdlayer's ThreadInfo), if any.
+  void* personality_thread = nullptr;
 };
 
 rtl::Result<Thread*> create_kernel_thread(Task& task, void (*entry)(void*), void* argument,
