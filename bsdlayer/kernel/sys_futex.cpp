@@ -18,6 +18,7 @@
 // check and the sleep cannot be lost on this single CPU.
 //
 // Bitsets: any non-zero bitset is treated as all-ones (what glibc uses).
+#include "bsdlayer/bsdlayer.h"
 #include "bsdlayer/linux/errno.h"
 #include "bsdlayer/linux/syscall_numbers.h"
 #include "bsdlayer/process.h"
@@ -28,7 +29,6 @@
 
 namespace bsdlayer {
 
-uint64_t boot_wall_clock_ns();  // kernel/sys_time.cpp
 
 namespace {
 

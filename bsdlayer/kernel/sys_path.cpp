@@ -404,6 +404,32 @@ auto set_owner(uint64_t uid, uint64_t gid) {
   };
 }
 
+// utimensat/futimens: times[0] is the access time, times[1] the
+// modification time; UTIME_NOW and UTIME_OMIT as Linux; NULL means now.
+int64_t sys_utimensat(SyscallContext& c) {
+  constexpr int64_t kUtimeNow = (1l << 30) - 1, kUtimeOmit = (1l << 30) - 2;
+  constexpr uint64_t kBillion = 1000000000ull;
+  int64_t times[4] = {0, kUtimeNow, 0, kUtimeNow};
+  if (c.arg[2] && !microcore::copy_from_user(times, c.arg[2], sizeof times)) return -LINUX_EFAULT;
+  for (int i = 0; i < 2; ++i) {
+    int64_t ns = times[2 * i + 1];
+    if (ns != kUtimeNow && ns != kUtimeOmit && (ns < 0 || ns >= int64_t(kBillion))) return -LINUX_EINVAL;
+  }
+  uint32_t flags = static_cast<uint32_t>(c.arg[3]);
+  if (flags & ~uint32_t(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) return -LINUX_EINVAL;
+  uint64_t now = boot_wall_clock_ns() + microcore::now_ns();
+  auto apply = [&](Vnode& vnode) {
+    uint64_t* fields[2] = {&vnode.atime_ns, &vnode.mtime_ns};
+    for (int i = 0; i < 2; ++i) {
+      int64_t ns = times[2 * i + 1];
+      if (ns == kUtimeOmit) continue;
+      *fields[i] = ns == kUtimeNow ? now : uint64_t(times[2 * i]) * kBillion + uint64_t(ns);
+    }
+  };
+  if (!c.arg[1]) return change_fd(fd_arg(c.arg[0]), apply);  // futimens: the path is NULL
+  return change_at(dirfd_arg(c.arg[0]), c.arg[1], flags, apply);
+}
+
 int64_t sys_chmod(SyscallContext& c) {
   return change_at(LINUX_AT_FDCWD, c.arg[0], 0, set_mode(static_cast<uint32_t>(c.arg[1])));
 }
@@ -566,6 +592,7 @@ void register_path_syscalls() {
   register_syscall(nr(Syscall::chmod), sys_chmod);
   register_syscall(nr(Syscall::fchmod), sys_fchmod);
   register_syscall(nr(Syscall::fchmodat), sys_fchmodat);
+  register_syscall(nr(Syscall::utimensat), sys_utimensat);
   register_syscall(nr(Syscall::chown), sys_chown);
   register_syscall(nr(Syscall::lchown), sys_lchown);
   register_syscall(nr(Syscall::fchown), sys_fchown);

@@ -37,6 +37,10 @@ int session();  // the session this is the controlling tty of; 0: none
 void set_session(int sid);
 }  // namespace console_tty
 
+// Wall-clock time at boot (ns since the epoch); CLOCK_REALTIME adds the
+// monotonic clock to it (kernel/sys_time.cpp).
+uint64_t boot_wall_clock_ns();
+
 const char* uname_release();
 const char* uname_version();
 
