@@ -172,12 +172,16 @@ void on_user_return(microcore::Task& task, microcore::UserFrame& frame) {
     process->interrupted_syscall = -1;
     process->interrupted_thread = nullptr;
   }
+  // The common case, on every system call: nothing to deliver or restart.
+  // The peek is racy by design: a signal posted right after it interrupts
+  // the thread and is taken at its next return to user mode.
+  if (restart < 0 && !process->suspend_mask_saved && !process->signals.has_deliverable()) return;
   for (;;) {
     Disposition disposition;
     SigSet saved_mask;
     {
       BsdLock lock;
-      // A racy peek would do on one CPU; under the lock it stays right on more.
+      // Under the lock the decision stays right on more than one CPU.
       if (!process->signals.has_deliverable()) {
         if (process->suspend_mask_saved) {  // sigsuspend woke for a signal with no handler
           process->signals.set_blocked(process->suspend_mask);
