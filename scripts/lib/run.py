@@ -16,6 +16,7 @@ import amphi_qemu  # noqa: E402
 
 # The shell's prompt ends in "# " (root) or "$ "; input typed before it
 # would be eaten by the firmware, which also reads the serial console.
+CURSOR_QUERY = b"\x1b[6n"
 PROMPT = re.compile(rb"[#$] (\x1b\[6n)?$")
 
 
@@ -32,6 +33,12 @@ def run_scripted(cmd):
             break
         sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
+        # Answer "where is the cursor?" as a 25x80 terminal would: busybox's
+        # line editor and vi ask, and with no terminal on the other end vi
+        # would wait for the answer.
+        if CURSOR_QUERY in chunk:
+            process.stdin.write(b"\x1b[25;80R")
+            process.stdin.flush()
         if not sent:
             seen = (seen + chunk)[-256:]
             if PROMPT.search(seen):
