@@ -8,19 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "linux_syscall.h"
+
 namespace {
 
-long syscall6(long number, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
-  long result;
-  register long r10 asm("r10") = d;
-  register long r8 asm("r8") = e;
-  register long r9 asm("r9") = f;
-  asm volatile("syscall"
-               : "=a"(result)
-               : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-               : "rcx", "r11", "memory");
-  return result;
-}
+using amphi_user::length_of;
+using amphi_user::syscall6;
 
 enum : long {
   kRead = 0, kWrite = 1, kOpen = 2, kClose = 3, kIoctl = 16, kDup2 = 33, kFork = 57, kExecve = 59,
@@ -28,12 +21,6 @@ enum : long {
 };
 constexpr long kOpenReadWrite = 2;
 constexpr long kTiocsctty = 0x540e;
-
-size_t length_of(const char* text) {
-  size_t n = 0;
-  while (text[n]) ++n;
-  return n;
-}
 
 void say(const char* text) { syscall6(kWrite, 2, reinterpret_cast<long>(text), static_cast<long>(length_of(text))); }
 

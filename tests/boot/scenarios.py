@@ -14,6 +14,12 @@ from harness import Boot, ScenarioFailure
 EXIT_PANIC = 70  # executive/include/executive/exit_status.h
 
 
+def wait_for_shell(boot):
+    """Waits until Amphi's init has started busybox's shell and it prompts."""
+    boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
+    boot.expect(r"# ", timeout=60)
+
+
 def check(condition, message):
     if not condition:
         raise ScenarioFailure(message)
@@ -248,8 +254,7 @@ def scenario_busybox_shell(build):
     Amphi's init: builtins, applets run by fork+execve, uname, redirection
     into tmpfs, and poweroff ending the machine with status 0."""
     with Boot(build) as boot:
-        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-        boot.expect(r"# ", timeout=60)
+        wait_for_shell(boot)
         boot.send("echo hello-from-$((6*7))\n")
         boot.expect(r"hello-from-42", timeout=30)
         boot.send("uname -r; uname -s; hostname\n")
@@ -269,8 +274,7 @@ def scenario_busybox_signals(build):
     ^Z stops a foreground job and fg continues it, and a fatal SIGSEGV is
     reported as 139."""
     with Boot(build) as boot:
-        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-        boot.expect(r"# ", timeout=60)
+        wait_for_shell(boot)
         # The job says when it runs: a ^C typed before the shell has handed
         # it the terminal (and turned ISIG back on) would be line input.
         boot.send("sh -c 'echo job-started; exec sleep 100'\n")
@@ -313,8 +317,7 @@ def scenario_busybox_proc(build):
     listing init and the shell from /proc/PID/stat and cmdline, free and
     uptime (sysinfo), dmesg through syslog(2), /proc/self/status."""
     with Boot(build) as boot:
-        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-        boot.expect(r"# ", timeout=60)
+        wait_for_shell(boot)
         boot.send("cat /proc/version\n")
         boot.expect(r"^Linux version 6\.1\.0-amphi\S* \(amphi@amphi\) \(.+\) #1 ", timeout=30)
         boot.send("grep MemTotal /proc/meminfo\n")
@@ -350,8 +353,7 @@ def scenario_modules(build):
     links against a symbol hello exports (so hello is busy while it is
     loaded), and bad inputs fail the way Linux fails them."""
     with Boot(build) as boot:
-        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-        boot.expect(r"# ", timeout=60)
+        wait_for_shell(boot)
         boot.send("insmod /lib/modules/hello_dep.ko; echo nodep-rc=$?\n")
         boot.expect(r"module hello_dep: unknown symbol hello_greet", timeout=60)
         boot.expect(r"unknown symbol in module", timeout=30)
@@ -415,8 +417,7 @@ def scenario_syscall_fuzz(build):
     shell; every call returns (none stalls, none kills the fuzzer), the
     kernel does not panic and the machine still powers off."""
     with Boot(build) as boot:
-        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-        boot.expect(r"# ", timeout=60)
+        wait_for_shell(boot)
         boot.send(f"/bin/fuzz {FUZZ_CALLS} {FUZZ_SEED}; echo fuzz-exit=$?\n")
         boot.expect(r"fuzz: \d+ calls, seed", timeout=60)
         end = boot.expect(r"fuzz-exit=(\d+)|Kernel panic - not syncing.*", timeout=180 + FUZZ_CALLS // 1000)
@@ -439,8 +440,7 @@ def scenario_threads(build):
     tgkill, exit_group with a thread still blocked, and execve from a
     threaded process."""
     with Boot(build) as boot:
-        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-        boot.expect(r"# ", timeout=60)
+        wait_for_shell(boot)
         boot.send("threads; echo threads-exit=$?\n")
         end = boot.expect(r"threads-exit=(\d+)|Kernel panic - not syncing.*", timeout=240)
         text = boot.transcript
@@ -466,8 +466,7 @@ def scenario_keyboard(build):
     the same way ends the machine."""
     with Boot(build, qmp=True) as boot:
         boot.expect(r"console: PS/2 keyboard attached \(US layout\)", timeout=90)
-        boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-        boot.expect(r"# ", timeout=60)
+        wait_for_shell(boot)
         boot.send_keys("echo kbd-$((40+2))\n")
         boot.expect(r"echo kbd-\$\(\(40\+2\)\)", timeout=30)  # the shell's echo of the typed line
         boot.expect(r"kbd-42\s", timeout=30)
@@ -480,8 +479,7 @@ def scenario_keyboard(build):
 
 
 def busybox_prompt(boot):
-    boot.expect(r"init: Amphi init \(pid 1\) starting /bin/sh on /dev/console", timeout=90)
-    boot.expect(r"# ", timeout=60)
+    wait_for_shell(boot)
 
 
 def scenario_busybox_tools(build):
