@@ -81,7 +81,7 @@ class ConsoleSession:
         deadline = time.monotonic() + timeout
         while True:
             match = regex.search(self.transcript, self.position)
-            if match:
+            if match and not self._may_continue(match):
                 self.position = match.end()
                 return match
             remaining = deadline - time.monotonic()
@@ -95,6 +95,14 @@ class ConsoleSession:
                 raise ConsoleFailure(f"QEMU exited (status {self.process.wait()}) before /{pattern}/ appeared")
             if on_wait:
                 on_wait()
+
+    def _may_continue(self, match):
+        """The console arrives a few bytes at a time: a match that ends in a
+        digit at the very end of what has arrived may be a number cut in
+        half ("size=1" of "size=1985024"), so it is taken only once another
+        byte (or QEMU's exit) shows where the number ends."""
+        return (match.end() == len(self.transcript) and match.end() > match.start()
+                and self.transcript[match.end() - 1].isdigit() and self.process.poll() is None)
 
     def send(self, text):
         self.process.stdin.write(text.encode())
