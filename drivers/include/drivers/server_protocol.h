@@ -1,0 +1,62 @@
+// The messages between the executive's server host and a driver server
+// (drivers/server/): the server mode's whole wire format.
+//
+// Ports: the server receives on one port (requests, control and its
+// device's interrupts, in arrival order); it answers on a send right to a
+// port the kernel itself receives on, whose messages the host handles as
+// they are sent. Every body follows a mach_msg_header_t; msgh_id says which.
+//
+// Trust: nothing a server says is believed. The host checks every reply
+// (known tag, sane status and length, expected id) and treats anything else
+// as a "bad reply" fault, like a crash: the server is killed and restarted
+// and its requests replayed.
+#pragma once
+
+#include <cstdint>
+
+#include "drivers/driver.h"
+#include "drivers/io_request.h"
+
+namespace drivers::protocol {
+
+// Kernel -> server.
+constexpr int32_t kStart = 0x44520001;   // StartBody; answered by kStarted
+constexpr int32_t kSubmit = 0x44520002;  // IoRequest
+constexpr int32_t kStop = 0x44520003;    // no body; answered by kStopped
+constexpr int32_t kInject = 0x44520004;  // InjectBody; the server misbehaves on purpose
+// Server -> kernel.
+constexpr int32_t kStarted = 0x44528001;   // StartedBody
+constexpr int32_t kComplete = 0x44528002;  // IoRequest (status, transferred filled in)
+constexpr int32_t kStopped = 0x44528003;   // SavedState
+constexpr int32_t kAlive = 0x44528004;     // no body: answer to a watchdog probe (kInject with fault none)
+
+// Faults `drvctl inject` asks for. The same fault in kernel mode is
+// performed by the kernel host, where it brings the kernel down.
+enum class Fault : uint32_t {
+  none = 0,        // a liveness probe
+  crash = 1,       // a null-pointer write: the server dies
+  hang = 2,        // spins forever: the watchdog must notice
+  wild_write = 3,  // writes a kernel address: the CPU refuses
+  bad_reply = 4,   // completes the next request with a reply that cannot be right
+};
+
+struct StartBody {
+  DeviceInfo info;
+  uint8_t has_state;
+  SavedState state;
+  // Where the host mapped the instance's memory into the server.
+  uint64_t transfer_address, transfer_device, transfer_size;
+  uint64_t persistent_address, persistent_device, persistent_size;
+  char kind[24];  // DriverKind::name
+};
+
+struct StartedBody {
+  int32_t status;  // StartStatus
+  Geometry geometry;
+};
+
+struct InjectBody {
+  Fault fault;
+};
+
+}  // namespace drivers::protocol

@@ -1,0 +1,61 @@
+// The I/O manager: Amphi's devices by name, and the one road requests take
+// to them whatever mode their driver runs in (NT's IoCallDriver, with the
+// object manager's \Device\ names).
+//
+// A device object (\Device\blk0) outlives the driver instances that serve
+// it: a mode switch or a crash restart replaces the instance under it while
+// clients only see a pause. Clients (bsdlayer's /dev nodes, the in-kernel
+// benchmark) call read/write/control here; the I/O manager copies their
+// data into the instance's transfer area, builds an IoRequest, hands it to
+// the current instance and waits for its completion.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "drivers/server_protocol.h"
+#include "rtl/result.h"
+
+namespace executive::io {
+
+enum class DriverMode : uint8_t { kernel, server };
+const char* mode_name(DriverMode mode);
+
+class DeviceObject;
+
+// Finds devices on every bus, creates their objects and starts an instance
+// of each in the mode the command line asks for ("drivers=server" for all,
+// "driver.blk0=server" for one; kernel by default).
+void init_io_manager(const char* command_line);
+
+DeviceObject* find_device(std::string_view name);  // "blk0" or "\Device\blk0"
+size_t device_count();
+DeviceObject* device_at(size_t index);
+const char* device_name(const DeviceObject& device);
+uint64_t device_capacity(const DeviceObject& device);  // bytes; 0 for character devices
+
+// Synchronous requests from a kernel thread (the caller sleeps until the
+// completion). `buffer` is kernel memory. Offsets and lengths are checked
+// against the device (EINVAL); a request larger than one transfer slot is
+// split. Errors are the driver's IoStatus as rtl errors.
+rtl::Result<size_t> read(DeviceObject& device, uint64_t offset, void* buffer, size_t length);
+rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, const void* buffer, size_t length);
+
+// A switch between modes while requests are in flight (see mode_switch.cpp).
+struct SwitchReport {
+  DriverMode from, to;
+  uint64_t pause_ns;         // new requests were held this long
+  uint32_t requests_failed;  // always 0 unless something is very wrong
+  bool rolled_back;          // the new instance never came up; the old mode is back
+};
+rtl::Result<SwitchReport> switch_mode(DeviceObject& device, DriverMode mode);
+
+// drvctl inject: makes the instance misbehave (see protocol::Fault). In
+// kernel mode this brings the kernel down, as it would on any monolith.
+rtl::Result<void> inject_fault(DeviceObject& device, drivers::protocol::Fault fault);
+
+// The /proc/drivers table (header line, then one line per device).
+size_t format_driver_table(char* out, size_t capacity);
+
+}  // namespace executive::io

@@ -1,0 +1,32 @@
+// Message-signalled interrupts (MSI/MSI-X): a PCI device raises an
+// interrupt by writing `data` to `address`, which the local APIC decodes as
+// "deliver vector V to CPU C". Modern devices (virtio-pci) prefer them to
+// shared INTx lines, whose routing would need the ACPI namespace (_PRT).
+//
+// Vectors kFirstMsiVector.. are handed out one per user; a vector is only
+// ever connected to one handler. Edge-triggered: the HAL's EOI is all the
+// acknowledgement there is.
+#pragma once
+
+#include <cstdint>
+
+#include "hal/trap.h"
+#include "rtl/result.h"
+
+namespace hal::msi {
+
+inline constexpr uint8_t kFirstVector = 0x50;
+inline constexpr uint8_t kVectorCount = 32;
+
+struct Message {
+  uint64_t address;
+  uint32_t data;
+};
+
+// Takes a free vector, installs `handler` on it and returns the message
+// that raises it on the boot CPU. Errc::no_memory when all are taken.
+rtl::Result<uint8_t> allocate_vector(InterruptHandler handler, void* context);
+void release_vector(uint8_t vector);
+Message message_for(uint8_t vector);
+
+}  // namespace hal::msi
