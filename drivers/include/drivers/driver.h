@@ -30,6 +30,7 @@ struct DeviceInfo {
   enum class Bus : uint8_t { pci, legacy, virtual_device };
   Bus bus = Bus::virtual_device;
   uint16_t vendor = 0, device = 0;  // PCI ids
+  uint8_t pci_bus = 0, pci_device = 0, pci_function = 0;
   uint16_t io_base = 0, io_count = 0;  // legacy I/O ports
   uint8_t legacy_irq = 0xff;           // ISA line, 0xff: none
   uint64_t parameter = 0;              // per-kind (a RAM disk's size)
