@@ -84,6 +84,14 @@ const char* mode_name(DriverMode mode) { return mode == DriverMode::kernel ? "ke
 void init_io_manager(const rtl::CommandLine& command_line) {
   start_supervisor();
   discover_pci(command_line);
+  // COM2 (COM1 is the kernel console). A machine without one simply has no
+  // uart0: the driver's scratch-register probe fails and says so.
+  drivers::DeviceInfo com2;
+  com2.bus = drivers::DeviceInfo::Bus::legacy;
+  com2.io_base = 0x2f8;
+  com2.io_count = 8;
+  com2.legacy_irq = 3;
+  add_device(command_line, drivers::kUartDriver, com2);
   drivers::DeviceInfo virtual_device;
   add_device(command_line, drivers::kRamDiskDriver, virtual_device);
   add_device(command_line, drivers::kNullDriver, virtual_device);

@@ -15,6 +15,7 @@
 
 #include "device_object.h"
 #include "hal/clock.h"
+#include "hal/interrupt_controller.h"
 #include "hal/io.h"
 #include "hal/memory_layout.h"
 #include "hal/message_signal.h"
@@ -135,7 +136,8 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   drivers::Memory transfer() override { return device_.transfer(); }
   drivers::Memory persistent() override { return device_.persistent(); }
   bool enable_interrupt(drivers::MessageSignal* signal) override {
-    if (!is_pci() || vector_) return false;
+    if (vector_) return false;
+    if (!is_pci()) return enable_legacy_interrupt(signal);
     auto vector = hal::msi::allocate_vector(&KernelBackend::on_interrupt, this);
     if (vector.is_error()) return false;
     vector_ = vector.value();
@@ -149,6 +151,34 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   void log(const char* message) override { rtl::pr_info("{}: {}", device_.name(), message); }
 
  private:
+  // ISA lines use the vectors 0x30 + irq, like the microcore's interrupt
+  // delivery for servers; only one of the two owns a line at a time.
+  bool enable_legacy_interrupt(drivers::MessageSignal* signal) {
+    uint8_t irq = info().legacy_irq;
+    if (irq >= 16) return false;
+    uint8_t vector = static_cast<uint8_t>(kIsaVectorBase + irq);
+    if (!hal::set_interrupt_handler(vector, &KernelBackend::on_interrupt, this)) return false;
+    if (hal::interrupt_controller::route_isa_irq(irq, vector).is_error() ||
+        hal::interrupt_controller::set_isa_irq_masked(irq, false).is_error()) {
+      hal::set_interrupt_handler(vector, nullptr, nullptr);
+      return false;
+    }
+    vector_ = vector;
+    *signal = {};
+    return true;
+  }
+  void release_interrupt() {
+    if (!vector_) return;
+    if (is_pci()) {
+      hal::msi::release_vector(vector_);
+    } else {
+      (void)hal::interrupt_controller::set_isa_irq_masked(info().legacy_irq, true);
+      hal::set_interrupt_handler(vector_, nullptr, nullptr);
+    }
+    vector_ = 0;
+  }
+
+  static constexpr uint8_t kIsaVectorBase = 0x30;
   const drivers::DeviceInfo& info() const { return device_.info(); }
   bool is_pci() const { return info().bus == drivers::DeviceInfo::Bus::pci; }
   bool owns_port(uint16_t port) const {
@@ -170,7 +200,7 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
 };
 
 void KernelBackend::destroy() {
-  if (vector_) hal::msi::release_vector(vector_);
+  release_interrupt();
   if (driver_) device_.kind().destroy(driver_);
   if (storage_) rtl::deallocate(storage_, device_.kind().instance_size, device_.kind().instance_align);
   for (drivers::Memory& dma : dma_)

@@ -83,6 +83,10 @@ class BootImage:
                 subprocess.run(["mcopy", "-i", self.image, os.path.join(root, name), target],
                                check=True, env=env)
 
+    @property
+    def uart_output(self):
+        return os.path.join(self.workdir, "uart0.out")
+
     def qemu_command(self, graphic=False, gdb=False, no_reboot=False, memory="512M", extra=()):
         cmd = ["qemu-system-x86_64",
                "-machine", "q35", "-cpu", "max", "-accel", "tcg", "-m", memory, "-smp", "1",
@@ -95,6 +99,9 @@ class BootImage:
             cmd += ["-serial", "stdio", "-monitor", "none"]
         else:
             cmd += ["-nographic", "-serial", "stdio", "-monitor", "none"]
+        # COM2, the uart0 driver's device: what Amphi writes there lands in
+        # uart0.out in the boot's scratch directory (boot scenarios read it).
+        cmd += ["-serial", f"file:{self.uart_output}"]
         if gdb:
             cmd += ["-s", "-S"]
         if no_reboot:

@@ -246,7 +246,10 @@ def scenario_fpu(build):
             boot.expect(r"fputest \d+: (ok, \d+ rounds identical across preemption|FAIL.*)", timeout=90)
         check("FAIL" not in boot.transcript, "vector state was corrupted across a switch")
         rounds = [int(r) for r in re.findall(r"fputest \d+: ok, (\d+) rounds", boot.transcript)]
-        check(len(rounds) == 3 and min(rounds) > 10, f"too few rounds to have been preempted: {rounds}")
+        # Each task computes for 1.5 s of guest time over 10 ms slices, so it
+        # is preempted ~150 times whatever the host's speed; the number of
+        # rounds compared in that time only shrinks on a loaded host.
+        check(len(rounds) == 3 and min(rounds) >= 2, f"too few rounds compared: {rounds}")
 
 
 def scenario_busybox_shell(build):
@@ -626,6 +629,21 @@ def scenario_drivers(build):
         check(served and int(served[-1]) >= 128, f"rd0's counters do not show the requests served: {served}")
         boot.send("poweroff\n")
         check(boot.wait_exit(timeout=60) == 0, "poweroff did not exit 0")
+
+
+def scenario_uart(build):
+    """The 16550 driver on COM2 (QEMU writes it to a file): bytes written to
+    /dev/uart0 arrive on the wire, through its I/O ports, in kernel mode."""
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        boot.send("drvctl list | grep uart0; echo hello-uart-$((6*7)) > /dev/uart0; echo uart-rc=$?\n")
+        boot.expect(r"^uart0\s+uart16550\s+kernel\s+running", timeout=60)
+        boot.expect(r"uart-rc=0", timeout=60)
+        boot.send("poweroff\n")
+        check(boot.wait_exit(timeout=60) == 0, "poweroff did not exit 0")
+        with open(boot.image.uart_output, "rb") as wire:
+            sent = wire.read()
+        check(b"hello-uart-42\n" in sent, f"COM2 carried {sent!r}")
 
 
 def scenario_driver_kernel_fault(build):

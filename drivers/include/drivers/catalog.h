@@ -11,6 +11,7 @@ namespace drivers {
 
 extern const DriverKind kNullDriver;
 extern const DriverKind kRamDiskDriver;
+extern const DriverKind kUartDriver;
 extern const DriverKind kVirtioBlockDriver;
 
 // Looks a driver up by name ("virtio-blk"); null when there is none.
