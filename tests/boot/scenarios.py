@@ -224,14 +224,22 @@ def scenario_lifecycle(build):
 def scenario_devices(build):
     """A Ring 3 driver gets exactly its device's resources: granted I/O
     ports, device memory, DMA memory and interrupts delivered as messages
-    work; an ungranted port ends the task, not the kernel."""
+    work; the granted PCI device's configuration space is readable but its
+    BARs and MSI-X table location are not writable; one MSI vector binds;
+    without a grant PCI and MSI are refused; an ungranted port ends the
+    task, not the kernel."""
     with Boot(build, cmdline="demo=devices") as boot:
         boot.expect(r"devtest: RTC seconds register reads [0-9a-f]+ via ports 0x70/0x71")
         boot.expect(r"devtest: HPET mapped at [0-9a-f]+: vendor 8086, period \d+ fs, counter advanced by [1-9]\d*")
         boot.expect(r"devtest: mapping ungranted device memory refused \(KERN_PROTECTION_FAILURE\)")
         boot.expect(r"devtest: DMA buffer [0-9a-f]+ -> physical [0-9a-f]+, 8192 bytes, zeroed yes")
         boot.expect(r"devtest: interrupt 8 delivered as a message .* 5 of 5", timeout=60)
+        boot.expect(r"devtest: PCI config of the granted device reads 1af4:1042")
+        boot.expect(r"devtest: PCI BAR and MSI-X table writes refused \(KERN_PROTECTION_FAILURE\)")
+        boot.expect(r"devtest: MSI vector (5[0-9a-f]|6[0-9a-f]) bound: message fee0[0-9a-f]{4} <- \1")
         boot.expect(r"devtest: all device services work from Ring 3")
+        check("devtest: PCI config and MSI refused without a grant" in boot.transcript,
+              "PCI configuration or MSI was not refused without a grant")
         check(re.search(r"task \d+ \(devtest\): general protection fault at rip 0x[0-9a-f]+ - terminated",
                         boot.transcript) is not None, "the ungranted port access was not stopped")
         check("devtest: FAIL" not in boot.transcript and "Kernel panic" not in boot.transcript,
