@@ -25,6 +25,23 @@ def check(condition, message):
         raise ScenarioFailure(message)
 
 
+def run_steps(boot, steps, timeout=60):
+    """Types each step's input, then waits for its expected output before
+    the next one is sent."""
+    for keys, expected in steps:
+        boot.send(keys)
+        boot.expect(expected, timeout=timeout)
+
+
+def power_off_cleanly(boot):
+    """Ends a shell scenario: poweroff must stop the machine with status 0,
+    and nothing on the way may have panicked."""
+    boot.send("poweroff\n")
+    status = boot.wait_exit(timeout=60)
+    check(status == 0, f"poweroff left status {status}")
+    check("Kernel panic" not in boot.transcript, "the kernel panicked")
+
+
 def scenario_ready(build):
     """Boots to ready with a live timer, describes the machine, powers off."""
     with Boot(build, cmdline="poweroff=ready") as boot:
@@ -272,10 +289,7 @@ def scenario_busybox_shell(build):
         boot.expect(r"6\.1\.0-amphi-\S+\s+Linux\s+amphi", timeout=60)
         boot.send("echo data > /tmp/f && cat /tmp/f && ls /tmp\n")
         boot.expect(r"data\s+f", timeout=60)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_busybox_signals(build):
@@ -316,10 +330,45 @@ def scenario_busybox_signals(build):
         boot.expect(r"# ", timeout=10)
         boot.send("sh -c 'kill -SEGV $$'; echo segv-status-$?\n")
         boot.expect(r"segv-status-139", timeout=30)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
+
+
+def scenario_busybox_accounting(build):
+    """Load averages and CPU time: with a spinner in the background the
+    1-minute load average rises above 0.00 once the 5-second sampler has
+    seen it, /proc/loadavg counts it as runnable; `time` on a 2-second
+    spinner reports user time near 2 s and real >= user + sys (ticks
+    charged by the privilege level they interrupted, summed at wait4);
+    /proc/PID/stat and /proc/stat carry the split."""
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        boot.send("/usr/bin/spin &\n")
+        boot.expect(r"# ", timeout=30)
+        # The guest polls its own /proc/loadavg once a second for up to a
+        # minute; the scenario only waits for the answer.
+        boot.send("for i in $(seq 60); do read one five fifteen running last < /proc/loadavg; "
+                  "[ $one != 0.00 ] && break; sleep 1; done; echo load=$one running=$running\n")
+        load = boot.expect(r"load=(\d+\.\d\d) running=(\d+)/(\d+)", timeout=120)
+        check(float(load.group(1)) > 0.0, f"1-minute load stayed {load.group(1)} with a spinner running")
+        check(int(load.group(2)) >= 2, f"{load.group(2)} runnable threads: the spinner and the reader expected")
+        boot.send("echo spin-utime=$(cut -d' ' -f14 /proc/$!/stat)\n")
+        utime = int(boot.expect(r"spin-utime=(\d+)", timeout=30).group(1))
+        check(utime > 0, "the spinner's /proc/PID/stat utime stayed 0")
+        boot.send("kill %1; wait\n")
+        boot.expect(r"# ", timeout=30)
+        boot.send("time timeout -s KILL 2 /usr/bin/spin\n")
+        t = boot.expect(r"real\s+(\d+)m (\d+\.\d+)s\s+user\s+(\d+)m (\d+\.\d+)s\s+sys\s+(\d+)m (\d+\.\d+)s",
+                        timeout=60)
+        real = int(t.group(1)) * 60 + float(t.group(2))
+        user = int(t.group(3)) * 60 + float(t.group(4))
+        system = int(t.group(5)) * 60 + float(t.group(6))
+        check(user >= 1.0, f"user {user} s for a 2-second spinner")
+        check(system < 0.5, f"sys {system} s for a loop that makes no system calls")
+        check(user + system <= real + 0.05, f"user {user} + sys {system} > real {real}")
+        boot.send("head -1 /proc/stat\n")
+        cpu = boot.expect(r"^cpu\s+(\d+) 0 (\d+) (\d+)", timeout=30)
+        check(int(cpu.group(1)) >= 200, f"/proc/stat user {cpu.group(1)} ticks after seconds of spinning")
+        power_off_cleanly(boot)
 
 
 def scenario_busybox_proc(build):
@@ -352,10 +401,7 @@ def scenario_busybox_proc(build):
         boot.expect(r"^\[\s*\d+\.\d{6}\] Amphi \S+ ready in \d+ ms", timeout=30)
         boot.send("cat /proc/self/status | head -3\n")
         boot.expect(r"Name:\s+cat\s+Umask:\s+0022\s+State:\s+R \(running\)", timeout=30)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_modules(build):
@@ -410,10 +456,7 @@ def scenario_modules(build):
         boot.expect(r"hello: loaded", timeout=60)
         boot.expect(r"hello: unloaded", timeout=30)
         boot.expect(r"reload-rc=0", timeout=30)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 # The fuzz run in the scenario; `FUZZ_CALLS=N FUZZ_SEED=S tests/boot/scenarios.py
@@ -437,10 +480,7 @@ def scenario_syscall_fuzz(build):
         problems = [l.strip() for l in text.splitlines() if "fuzz: STALL" in l or "fuzz: CRASH" in l]
         check(re.search(rf"fuzz: {FUZZ_CALLS} calls done", text), "the fuzzer did not finish")
         check(end.group(1) == "0", f"fuzz exited with {end.group(1)}:\n  " + "\n  ".join(problems))
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_threads(build):
@@ -464,10 +504,7 @@ def scenario_threads(build):
         end = boot.expect(r"exec-exit=(\d+)|Kernel panic - not syncing.*", timeout=120)
         check("threads: exec from a threaded process ok" in boot.transcript, "execve from a threaded process failed")
         check(end.group(1) == "0", f"threads exec exited with {end.group(1)}")
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_keyboard(build):
@@ -531,9 +568,7 @@ def scenario_busybox_tools(build):
             ("(echo sub; exit 3); echo sub=$?", r"sub=3"),
             ("cat <<EOF\nhere-$((2+2))\nEOF", r"here-4"),
         ]
-        for command, expected in steps:
-            boot.send(command + "\n")
-            boot.expect(expected, timeout=60)
+        run_steps(boot, [(command + "\n", expected) for command, expected in steps])
         boot.send("echo size=$(wc -c < /bin/busybox)\n")
         size = int(boot.expect(r"size=(\d+)", timeout=60).group(1))
         check(size == os.path.getsize("/bin/busybox"), f"wc -c /bin/busybox gave {size}")
@@ -541,10 +576,7 @@ def scenario_busybox_tools(build):
         boot.expect(r"^\s*16\s*\r?\nur=1", timeout=60)
         boot.send("dd if=/dev/zero bs=1k count=4 2>/dev/null | wc -c\n")
         boot.expect(r"^\s*4096\s*$", timeout=60)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 DIFFERENTIAL_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "differential.sh")
