@@ -333,6 +333,60 @@ def scenario_busybox_signals(build):
         power_off_cleanly(boot)
 
 
+def wait_for_job_state(boot, job, state, attempts=30):
+    """Asks the shell for its jobs until `job` is in `state`: a background
+    job gets stopped only once it has run far enough to touch the terminal.
+    Each attempt waits for the shell's answer; there is no sleep."""
+    for attempt in range(attempts):
+        boot.send(f"jobs; echo jobs-{attempt}-$((0))-done\n")
+        listing = boot.expect(rf"jobs-{attempt}-0-done", timeout=30)
+        text = boot.transcript[:listing.start()]
+        if re.search(rf"\[\d\][+-]?\s+{state}\s+{job}", text[text.rfind(f"jobs; echo jobs-{attempt}"):]):
+            return
+    raise ScenarioFailure(f"job '{job}' never showed '{state}'")
+
+
+def scenario_busybox_job_control(build):
+    """Job control at the terminal under busybox's shell: a background job
+    that reads the tty is stopped by SIGTTIN and `fg` resumes its read; with
+    `stty tostop` a background write is stopped by SIGTTOU; a background
+    tcsetattr is stopped too; an orphaned group's read fails with EIO
+    instead of stopping; TIOCSWINSZ stores the size and sends SIGWINCH to
+    the foreground group only when it changes."""
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        boot.send("cat &\n")
+        wait_for_job_state(boot, "cat", r"Stopped \(tty input\)")
+        run_steps(boot, [
+            ("fg\n", r"fg\r?\ncat"),
+            ("read-by-cat\n", r"read-by-cat\r?\nread-by-cat"),  # the echo, then cat's copy
+            ("\x04", r"# "),
+            ("echo cat-status-$?\n", r"cat-status-0"),
+        ], timeout=30)
+        # tcsetattr from the background: SIGTTOU, whatever TOSTOP says.
+        boot.send("stty echo &\n")
+        wait_for_job_state(boot, "stty echo", r"Stopped \(tty output\)")
+        run_steps(boot, [("fg; echo stty-status-$?\n", r"stty-status-0")], timeout=30)
+        # A background write goes through until TOSTOP is set.
+        boot.send("stty tostop; echo written-$((6*7)) &\n")
+        wait_for_job_state(boot, r"echo written-\S+", r"Stopped \(tty output\)")
+        check("written-42" not in boot.transcript, "a background write went through with TOSTOP set")
+        run_steps(boot, [
+            ("fg\n", r"written-42"),
+            ("stty -tostop; echo bg-$((1+1))-write &\n", r"bg-2-write"),
+            # Orphaned: cat's parent exits at once, so no shell could
+            # continue it; its read fails once the next line wakes it.
+            ("sh -c 'cat </dev/tty &'\n", r"# "),
+            ("echo orphan-$((3*3))\n", r"cat: read error: Input/output error"),
+            # SIGWINCH reaches the foreground job (sh and its stty) once:
+            # the second stty sets the same size.
+            ("sh -c 'trap \"echo got-winch\" WINCH; stty rows 30 cols 100; stty size; "
+             "stty rows 30 cols 100; echo winch-$((2+3))'\n", r"got-winch\r?\n30 100\r?\nwinch-5"),
+            ("stty size\n", r"^30 100"),
+        ], timeout=30)
+        power_off_cleanly(boot)
+
+
 def scenario_busybox_accounting(build):
     """Load averages and CPU time: with a spinner in the background the
     1-minute load average rises above 0.00 once the 5-second sampler has
@@ -368,6 +422,27 @@ def scenario_busybox_accounting(build):
         boot.send("head -1 /proc/stat\n")
         cpu = boot.expect(r"^cpu\s+(\d+) 0 (\d+) (\d+)", timeout=30)
         check(int(cpu.group(1)) >= 200, f"/proc/stat user {cpu.group(1)} ticks after seconds of spinning")
+        power_off_cleanly(boot)
+
+
+def scenario_busybox_vi(build):
+    """busybox vi on the serial console: open a new file, insert text, ESC,
+    :wq, and the file holds the text. Each key waits for vi's screen update
+    before the next is sent: vi takes an ESC followed closely by more bytes
+    for the start of an escape sequence (a cursor key)."""
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        run_steps(boot, [
+            ("vi /tmp/edited.txt\n", r"- /tmp/edited\.txt \d+/\d+ \d+%"),
+            ("i", r"I /tmp/edited\.txt"),  # insert mode on the status line
+            ("typed in vi", r"typed in vi"),
+            ("\x1b", r"- /tmp/edited\.txt \[Modified\]"),  # ESC alone, back in command mode
+            (":", r"\x1b\[K:"),
+            ("wq\r", r"'/tmp/edited\.txt' 1L, 12C"),
+        ], timeout=30)
+        boot.expect(r"# ", timeout=30)
+        boot.send("cat /tmp/edited.txt; echo vi-$((1+1))-done\n")
+        boot.expect(r"^typed in vi\r?\nvi-2-done", timeout=30)
         power_off_cleanly(boot)
 
 
