@@ -11,6 +11,7 @@
 #include "executive/cpio_archive.h"
 #include "executive/personality.h"
 #include "proc_providers.h"
+#include "driver_devices.h"
 #include "random_device.h"
 #include "rtl/log.h"
 
@@ -49,6 +50,7 @@ rtl::Result<void> build_filesystems(const StartOptions& options) {
   TRY(check(register_memory_devices(g_vfs->devices()), "memory devices"));
   TRY(console_tty::init());
   TRY(random_device::init());  // /dev/random, /dev/urandom
+  TRY(driver_devices::init());  // the I/O manager's devices and /dev/drvctl
   for (const char* directory : {"/dev", "/tmp", "/proc", "/sys"}) (void)g_vfs->mkdir(nullptr, directory, 0755);
   auto devfs = create_devfs(2, clock_ns, g_vfs->devices());
   if (devfs.is_error()) return rtl::Error(rtl::Errc::no_memory, "devfs");

@@ -5,6 +5,7 @@
 // No floating point in the kernel: decimals are printed as integer parts.
 #include "bsdlayer/bsdlayer.h"
 #include "bsdlayer/vfs/vfs.h"
+#include "executive/io_manager.h"
 #include "executive/modules.h"
 #include "executive/system_info.h"
 #include "microcore/personality.h"
@@ -138,6 +139,12 @@ bool gen_modules(int, ProcText& out) {
   return true;
 }
 
+// drvctl list reads this: one line per device object and its instance.
+bool gen_drivers(int, ProcText& out) {
+  append_formatted(out, executive::io::format_driver_table);
+  return true;
+}
+
 bool gen_filesystems(int, ProcText& out) {
   out.append("nodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
   return true;
@@ -156,6 +163,7 @@ const ProcEntry kRootEntries[] = {
     {"stat", VnodeType::regular, gen_stat},          {"uptime", VnodeType::regular, gen_uptime},
     {"loadavg", VnodeType::regular, gen_loadavg},    {"mounts", VnodeType::regular, gen_mounts},
     {"filesystems", VnodeType::regular, gen_filesystems}, {"modules", VnodeType::regular, gen_modules},
+    {"drivers", VnodeType::regular, gen_drivers},
 };
 
 const ProcfsTables kTables{

@@ -79,6 +79,10 @@ namespace {
 // another thread under the lock) cannot slip in between.
 template <typename Attempt>
 int64_t retry_while_blocked(OpenFile& file, bool for_write, bool may_block, Attempt attempt) {
+  // A sleeping device waits inside the call, outside the VFS lock. (Two
+  // threads reading one shared descriptor may then race on its offset, as
+  // they would on Linux without f_pos locking.)
+  if (file.device_sleeps()) return attempt();
   for (;;) {
     rtl::platform::IrqState interrupts = rtl::platform::irq_save();
     lock_bsd();

@@ -20,6 +20,8 @@ int errno_from_errc(rtl::Errc code) {
     case rtl::Errc::permission_denied: return LINUX_EPERM;
     case rtl::Errc::would_block: return LINUX_EAGAIN;
     case rtl::Errc::too_big: return LINUX_E2BIG;
+    case rtl::Errc::interrupted: return LINUX_EINTR;
+    case rtl::Errc::no_device: return LINUX_ENODEV;
   }
   return LINUX_EIO;
 }

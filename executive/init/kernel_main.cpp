@@ -8,6 +8,7 @@
 #include "executive/exit_status.h"
 #include "executive/framebuffer_console.h"
 #include "executive/klog.h"
+#include "executive/io_manager.h"
 #include "executive/personality.h"
 #include "executive/version.h"
 #include "hal/clock.h"
@@ -169,6 +170,8 @@ void kernel_main() {
   must_step(hal::timer::start_periodic(kTickHz, nullptr, nullptr), "timer");
   microcore::init();
   verify_timer_ticks();
+
+  io::init_io_manager(g_command_line);
 
   if (auto test = g_command_line.get("test")) run_boot_self_test(*test);
   if (auto demo = g_command_line.get("demo")) start_demo(*demo);

@@ -21,7 +21,7 @@
 #include <cstdint>
 
 #include "drivers/driver.h"
-#include "executive/io/driver_backend.h"
+#include "driver_backend.h"
 #include "executive/io_manager.h"
 #include "microcore/personality.h"
 #include "rtl/spinlock.h"
@@ -79,18 +79,22 @@ class DeviceObject {
 
  private:
   struct Slot {
-    enum class Use : uint8_t { free, submitted, done } use = Use::free;
+    // abandoned: submitted, but its client stopped waiting (a signal); the
+    // completion frees it.
+    enum class Use : uint8_t { free, submitted, done, abandoned } use = Use::free;
     uint32_t generation = 0;
     drivers::IoRequest request;
     microcore::WaitQueue* done = nullptr;
   };
   DeviceObject() = default;
   uint64_t tag_for(size_t slot) const { return (uint64_t{slots_[slot].generation} << 8) | slot; }
-  rtl::Result<size_t> take_slot();
+  rtl::Result<size_t> take_slot(DriverBackend** backend);
+  void submit_and_wait(size_t slot, DriverBackend& backend);
   void release_slot(size_t slot);
   size_t in_flight_locked() const;
-  rtl::Result<DriverBackend*> make_backend(DriverMode mode);
-  void resubmit_in_flight();
+  void wait_for_submitters();
+  rtl::Result<DriverBackend*> start_backend(DriverMode mode, const drivers::SavedState* state);
+  void open_gate(DeviceState state);
 
   char name_[16] = {};
   const drivers::DriverKind* kind_ = nullptr;
@@ -104,6 +108,11 @@ class DeviceObject {
   DriverMode mode_ = DriverMode::kernel;
   DriverBackend* backend_ = nullptr;
   DriverBackend* failed_backend_ = nullptr;  // set by backend_failed until recover()
+  const char* failure_reason_ = "";
+  // Clients between taking a slot and backend_->submit() returning: a
+  // backend is destroyed only once this is zero.
+  uint32_t submitting_ = 0;
+  uint64_t stale_completions_ = 0;
   uint64_t failed_at_ns_ = 0;
   Slot slots_[kSlots];
   microcore::WaitQueue* gate_ = nullptr;     // clients waiting for a slot or for `running`
@@ -111,7 +120,8 @@ class DeviceObject {
   DeviceCounters counters_;
 };
 
-// Wakes the supervisor thread (it restarts failed backends).
+// The supervisor thread restarts failed backends (supervisor.cpp).
+void start_supervisor();
 void wake_supervisor();
 
 }  // namespace executive::io

@@ -48,5 +48,6 @@ rtl::Result<void> init_ecam(const acpi::McfgInfo& mcfg) {
 const ConfigAccess& ecam() { return g_access; }
 uint8_t ecam_start_bus() { return g_start_bus; }
 uint8_t ecam_end_bus() { return g_end_bus; }
+bool ecam_ready() { return g_window != 0; }
 
 }  // namespace hal::pci

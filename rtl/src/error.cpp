@@ -18,6 +18,8 @@ const char* errc_name(Errc code) {
     case Errc::permission_denied: return "permission denied";
     case Errc::would_block: return "would block";
     case Errc::too_big: return "too big";
+    case Errc::interrupted: return "interrupted";
+    case Errc::no_device: return "no such device";
   }
   return "unknown error";
 }

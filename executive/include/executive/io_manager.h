@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "drivers/server_protocol.h"
+#include "rtl/command_line.h"
 #include "rtl/result.h"
 
 namespace executive::io {
@@ -27,7 +28,7 @@ class DeviceObject;
 // Finds devices on every bus, creates their objects and starts an instance
 // of each in the mode the command line asks for ("drivers=server" for all,
 // "driver.blk0=server" for one; kernel by default).
-void init_io_manager(const char* command_line);
+void init_io_manager(const rtl::CommandLine& command_line);
 
 DeviceObject* find_device(std::string_view name);  // "blk0" or "\Device\blk0"
 size_t device_count();
@@ -47,7 +48,7 @@ struct SwitchReport {
   DriverMode from, to;
   uint64_t pause_ns;         // new requests were held this long
   uint32_t requests_failed;  // always 0 unless something is very wrong
-  bool rolled_back;          // the new instance never came up; the old mode is back
+  bool rolled_back;          // internal: a rolled-back switch is returned as an error
 };
 rtl::Result<SwitchReport> switch_mode(DeviceObject& device, DriverMode mode);
 

@@ -15,5 +15,7 @@ rtl::Result<void> init_ecam(const acpi::McfgInfo& mcfg);
 const ConfigAccess& ecam();
 uint8_t ecam_start_bus();
 uint8_t ecam_end_bus();
+// False until init_ecam succeeded (no MCFG: no PCI devices).
+bool ecam_ready();
 
 }  // namespace hal::pci

@@ -24,6 +24,8 @@ enum class Errc : int32_t {
   permission_denied,  // EPERM / EACCES
   would_block,        // EAGAIN
   too_big,            // E2BIG / EFBIG: input exceeds a documented limit
+  interrupted,        // EINTR: a wait was cut short (signal, kill)
+  no_device,          // ENODEV: nothing serves that device (any more)
 };
 
 const char* errc_name(Errc code);

@@ -26,6 +26,11 @@ struct CharDevice {
   SysResult<size_t> (*write)(void* context, uint64_t offset, const void* buffer, size_t length,
                              uint32_t flags);
   void* context;
+  // The functions sleep until the device answers (the I/O manager's block
+  // and driver devices): they are called without the VFS lock, interrupts
+  // on, like Linux's file operations. Otherwise they must not block and run
+  // under the VFS lock (memory devices, ttys that answer EAGAIN).
+  bool sleeps = false;
 };
 
 class CharDeviceRegistry {

@@ -29,6 +29,7 @@ class OpenFile : public rtl::RefCounted<OpenFile> {
   // F_SETFL: only LINUX_SETFL_MASK bits change.
   void set_status_flags(uint32_t flags);
   bool readable() const;
+  bool device_sleeps() const { return device_ && device_->sleeps; }
   bool writable() const;
   uint64_t offset() const { return offset_; }
 

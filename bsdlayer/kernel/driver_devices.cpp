@@ -1,0 +1,176 @@
+// The POSIX face of the I/O manager: every device object becomes a
+// character node, so busybox's dd, cat, od and cmp reach any driver,
+// whatever mode it runs in. Block devices are read and written at any byte
+// offset and length, as Linux's buffered block devices allow: unaligned
+// edges go through a bounce buffer (read, and for writes modify-write).
+//
+// /dev/drvctl takes one command per write — "mode blk0 server",
+// "inject blk0 crash" — and a read returns the last command's report.
+#include "driver_devices.h"
+
+#include <cstring>
+
+#include "bsdlayer/process.h"
+#include "bsdlayer/vfs/char_device.h"
+#include "bsdlayer/vfs/vfs.h"
+#include "executive/io_manager.h"
+#include "rtl/alloc.h"
+#include "rtl/format.h"
+#include "rtl/spinlock.h"
+
+namespace bsdlayer::driver_devices {
+namespace {
+
+namespace io = executive::io;
+constexpr uint32_t kDriverMajor = 240;  // Linux's "local/experimental use" range
+constexpr uint32_t kControlMinor = 255;
+constexpr uint64_t kSector = 512;
+
+SysError error_of(const rtl::Error& error) { return sys_error(errno_from_errc(error.code())); }
+
+// A byte range on a block device, widened to whole sectors through a bounce
+// buffer. `length` is at most 64 KiB here (the VFS hands out chunks).
+SysResult<size_t> unaligned(io::DeviceObject& device, uint64_t offset, void* data, size_t length, bool writing) {
+  uint64_t first = offset / kSector * kSector;
+  uint64_t end = (offset + length + kSector - 1) / kSector * kSector;
+  size_t span = end - first;
+  auto* bounce = static_cast<uint8_t*>(rtl::allocate(span, 16));
+  if (!bounce) return sys_error(LINUX_ENOMEM);
+  rtl::Errc failure = rtl::Errc::ok;
+  if (auto read = io::read(device, first, bounce, span); read.is_error()) {
+    failure = read.error().code();
+  } else if (writing) {
+    memcpy(bounce + (offset - first), data, length);
+    if (auto written = io::write(device, first, bounce, span); written.is_error()) failure = written.error().code();
+  } else {
+    memcpy(data, bounce + (offset - first), length);
+  }
+  rtl::deallocate(bounce, span, 16);
+  if (failure != rtl::Errc::ok) return sys_error(errno_from_errc(failure));
+  return length;
+}
+
+SysResult<size_t> transfer(void* context, uint64_t offset, void* data, size_t length, bool writing) {
+  auto& device = *static_cast<io::DeviceObject*>(context);
+  uint64_t capacity = io::device_capacity(device);
+  if (capacity) {  // a block device: end of device is end of file (ENOSPC for writes)
+    if (offset >= capacity) return writing && length ? sys_error(LINUX_ENOSPC) : SysResult<size_t>(size_t{0});
+    if (length > capacity - offset) length = capacity - offset;
+    if (length > 65536) length = 65536;
+    if (offset % kSector || length % kSector) return unaligned(device, offset, data, length, writing);
+  }
+  auto done = writing ? io::write(device, offset, data, length) : io::read(device, offset, data, length);
+  if (done.is_error()) return error_of(done.error());
+  return done.value();
+}
+
+SysResult<size_t> device_read(void* context, uint64_t offset, void* buffer, size_t length, uint32_t) {
+  return transfer(context, offset, buffer, length, false);
+}
+SysResult<size_t> device_write(void* context, uint64_t offset, const void* buffer, size_t length, uint32_t) {
+  return transfer(context, offset, const_cast<void*>(buffer), length, true);
+}
+
+// --- /dev/drvctl ---
+rtl::Spinlock g_report_lock;  // protects g_report
+char g_report[160] = "no command yet\n";
+
+void set_report(const char* text, size_t length) {
+  rtl::SpinlockGuard guard(g_report_lock);
+  size_t n = length < sizeof g_report - 1 ? length : sizeof g_report - 1;
+  memcpy(g_report, text, n);
+  g_report[n] = 0;
+}
+
+std::string_view next_word(std::string_view& line) {
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\n')) line.remove_prefix(1);
+  size_t end = 0;
+  while (end < line.size() && line[end] != ' ' && line[end] != '\n') ++end;
+  std::string_view word = line.substr(0, end);
+  line.remove_prefix(end);
+  return word;
+}
+
+bool parse_fault(std::string_view word, drivers::protocol::Fault* fault) {
+  using drivers::protocol::Fault;
+  constexpr struct { const char* name; Fault fault; } kFaults[] = {
+      {"crash", Fault::crash}, {"hang", Fault::hang}, {"wild-write", Fault::wild_write},
+      {"bad-reply", Fault::bad_reply}, {"probe", Fault::none}};
+  for (const auto& entry : kFaults)
+    if (word == entry.name) return (*fault = entry.fault), true;
+  return false;
+}
+
+SysResult<size_t> control_write(void*, uint64_t, const void* buffer, size_t length, uint32_t) {
+  char report[160];
+  std::string_view line(static_cast<const char*>(buffer), length);
+  std::string_view verb = next_word(line), name = next_word(line), argument = next_word(line);
+  io::DeviceObject* device = io::find_device(name);
+  size_t n = 0;
+  if (verb != "mode" && verb != "inject") {
+    n = rtl::format_to_buffer(report, sizeof report, "unknown command '{}' (mode, inject)\n", verb);
+    set_report(report, n);
+    return sys_error(LINUX_EINVAL);
+  }
+  if (!device) {
+    n = rtl::format_to_buffer(report, sizeof report, "{}: no such device\n", name);
+    set_report(report, n);
+    return sys_error(LINUX_ENODEV);
+  }
+  if (verb == "mode") {
+    if (argument != "kernel" && argument != "server") {
+      n = rtl::format_to_buffer(report, sizeof report, "{}: unknown mode '{}' (kernel, server)\n", name, argument);
+      set_report(report, n);
+      return sys_error(LINUX_EINVAL);
+    }
+    auto switched = io::switch_mode(*device, argument == "kernel" ? io::DriverMode::kernel : io::DriverMode::server);
+    if (switched.is_error()) {
+      n = rtl::format_to_buffer(report, sizeof report, "{}: {}\n", name, switched.error().what());
+      set_report(report, n);
+      return error_of(switched.error());
+    }
+    const io::SwitchReport& r = switched.value();
+    n = rtl::format_to_buffer(report, sizeof report, "{}: {} -> {} in {}.{} ms, {} requests failed\n", name,
+                              io::mode_name(r.from), io::mode_name(r.to), r.pause_ns / 1000000,
+                              r.pause_ns / 100000 % 10, r.requests_failed);
+    set_report(report, n);
+    return length;
+  }
+  drivers::protocol::Fault fault;
+  if (!parse_fault(argument, &fault)) {
+    n = rtl::format_to_buffer(report, sizeof report, "{}: unknown fault '{}' (crash, hang, wild-write, bad-reply)\n",
+                              name, argument);
+    set_report(report, n);
+    return sys_error(LINUX_EINVAL);
+  }
+  auto injected = io::inject_fault(*device, fault);
+  n = injected.is_ok() ? rtl::format_to_buffer(report, sizeof report, "{}: fault injected\n", name)
+                       : rtl::format_to_buffer(report, sizeof report, "{}: {}\n", name, injected.error().what());
+  set_report(report, n);
+  return injected.is_ok() ? SysResult<size_t>(length) : error_of(injected.error());
+}
+
+SysResult<size_t> control_read(void*, uint64_t offset, void* buffer, size_t length, uint32_t) {
+  rtl::SpinlockGuard guard(g_report_lock);
+  size_t size = strlen(g_report);
+  if (offset >= size) return size_t{0};
+  size_t n = size - offset < length ? size - offset : length;
+  memcpy(buffer, g_report + offset, n);
+  return n;
+}
+
+}  // namespace
+
+rtl::Result<void> init() {
+  CharDeviceRegistry& devices = vfs().devices();
+  for (size_t i = 0; i < io::device_count(); ++i) {
+    CharDevice node{io::device_name(*io::device_at(i)), kDriverMajor, static_cast<uint32_t>(i), 0666,
+                    device_read, device_write, io::device_at(i), true};
+    if (devices.add(node).is_error()) return rtl::Error(rtl::Errc::already_exists, "driver device numbers taken");
+  }
+  CharDevice control{"drvctl", kDriverMajor, kControlMinor, 0600, control_read, control_write, nullptr, true};
+  if (devices.add(control).is_error()) return rtl::Error(rtl::Errc::already_exists, "drvctl device number taken");
+  return {};
+}
+
+}  // namespace bsdlayer::driver_devices

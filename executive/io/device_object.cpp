@@ -1,0 +1,321 @@
+// DeviceObject: slots, the gate, completions and crash recovery (see
+// device_object.h). Mode switches are in mode_switch.cpp.
+#include "device_object.h"
+
+#include <cstring>
+
+#include "hal/memory_layout.h"
+#include "microcore/physical_memory.h"
+#include "rtl/alloc.h"
+#include "rtl/format.h"
+#include "rtl/log.h"
+#include "rtl/platform.h"
+
+namespace executive::io {
+
+const char* state_name(DeviceState state) {
+  switch (state) {
+    case DeviceState::starting: return "starting";
+    case DeviceState::running: return "running";
+    case DeviceState::switching: return "switching";
+    case DeviceState::restarting: return "restarting";
+    case DeviceState::failed: return "failed";
+  }
+  return "?";
+}
+
+namespace {
+
+// Contiguous, zeroed pages from the direct map; both modes hand them to the
+// driver (the server host maps the same frames into its task).
+rtl::Result<drivers::Memory> allocate_area(uint64_t bytes) {
+  if (bytes == 0) return drivers::Memory{};
+  uint64_t pages = (bytes + 4095) / 4096;
+  uint64_t physical = TRY(microcore::allocate_frames(pages));
+  auto* cpu = reinterpret_cast<uint8_t*>(hal::phys_to_virt(physical));
+  memset(cpu, 0, pages * 4096);
+  return drivers::Memory{cpu, physical, pages * 4096};
+}
+
+rtl::Error status_error(int32_t status) {
+  switch (status) {
+    case drivers::kIoBadRequest: return rtl::Error(rtl::Errc::invalid_argument, "request out of range");
+    case drivers::kIoNotSupported: return rtl::Error(rtl::Errc::not_supported, "operation not supported");
+    case drivers::kIoNoDevice: return rtl::Error(rtl::Errc::no_device, "no device");
+    default: return rtl::Error(rtl::Errc::io_error, "device error");
+  }
+}
+
+}  // namespace
+
+rtl::Result<DeviceObject*> DeviceObject::create(const drivers::DriverKind& kind, const drivers::DeviceInfo& info,
+                                                unsigned index) {
+  auto* storage = rtl::allocate(sizeof(DeviceObject), alignof(DeviceObject));
+  if (!storage) return rtl::Error(rtl::Errc::no_memory, "device object");
+  auto* device = new (storage) DeviceObject();
+  device->kind_ = &kind;
+  device->info_ = info;
+  rtl::format_to_buffer(device->name_, sizeof device->name_, "{}{}", kind.device_name, index);
+  // Device objects live until power-off: nothing here is ever freed.
+  device->transfer_ = TRY(allocate_area(kTransferBytes));
+  device->persistent_ = TRY(allocate_area(kind.persistent_bytes(info)));
+  device->gate_ = TRY(microcore::create_wait_queue());
+  device->drained_ = TRY(microcore::create_wait_queue());
+  for (Slot& slot : device->slots_) slot.done = TRY(microcore::create_wait_queue());
+  return device;
+}
+
+rtl::Result<DriverBackend*> DeviceObject::start_backend(DriverMode mode, const drivers::SavedState* state) {
+  DriverBackend* backend =
+      TRY(mode == DriverMode::kernel ? create_kernel_backend(*this) : create_server_backend(*this));
+  drivers::Geometry geometry;
+  drivers::StartStatus status = backend->start(state, &geometry);
+  if (status != drivers::StartStatus::ok) {
+    backend->destroy();
+    return rtl::Error(rtl::Errc::io_error, "the driver did not start");
+  }
+  geometry_ = geometry;
+  return backend;
+}
+
+rtl::Result<void> DeviceObject::start(DriverMode mode) {
+  DriverBackend* backend = TRY(start_backend(mode, nullptr));
+  rtl::SpinlockGuard guard(lock_);
+  backend_ = backend;
+  mode_ = mode;
+  state_ = DeviceState::running;
+  return {};
+}
+
+size_t DeviceObject::in_flight_locked() const {
+  size_t count = 0;
+  for (const Slot& slot : slots_)
+    if (slot.use == Slot::Use::submitted || slot.use == Slot::Use::abandoned) ++count;
+  return count;
+}
+
+rtl::Result<size_t> DeviceObject::take_slot(DriverBackend** backend) {
+  for (;;) {
+    rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+    lock_.lock();
+    if (state_ == DeviceState::failed) {
+      lock_.unlock();
+      rtl::platform::irq_restore(interrupts);
+      return rtl::Error(rtl::Errc::no_device, "the driver failed and could not be restarted");
+    }
+    if (state_ == DeviceState::running) {
+      for (size_t i = 0; i < kSlots; ++i) {
+        if (slots_[i].use != Slot::Use::free) continue;
+        slots_[i].use = Slot::Use::submitted;
+        ++slots_[i].generation;
+        ++submitting_;
+        *backend = backend_;
+        lock_.unlock();
+        rtl::platform::irq_restore(interrupts);
+        return i;
+      }
+    }
+    lock_.unlock();
+    // Interrupts stay off from the check to the block: no wakeup is lost.
+    microcore::WaitOutcome outcome = microcore::wait_on(*gate_, 0);
+    rtl::platform::irq_restore(interrupts);
+    if (outcome == microcore::WaitOutcome::interrupted)
+      return rtl::Error(rtl::Errc::interrupted, "interrupted while waiting for the device");
+  }
+}
+
+void DeviceObject::release_slot(size_t index) {
+  {
+    rtl::SpinlockGuard guard(lock_);
+    slots_[index].use = Slot::Use::free;
+  }
+  microcore::wake_waiters(*gate_);
+}
+
+void DeviceObject::submit_and_wait(size_t index, DriverBackend& backend) {
+  Slot& slot = slots_[index];
+  backend.submit(slot.request);
+  {
+    rtl::SpinlockGuard guard(lock_);
+    --submitting_;
+  }
+  microcore::wake_waiters(*drained_);
+}
+
+rtl::Result<size_t> DeviceObject::transfer_request(drivers::IoOperation operation, uint64_t offset, void* buffer,
+                                                   size_t length, bool to_device) {
+  if (length > kSlotBytes) return rtl::Error(rtl::Errc::too_big, "larger than one transfer slot");
+  DriverBackend* backend = nullptr;
+  size_t index = TRY(take_slot(&backend));
+  Slot& slot = slots_[index];
+  uint8_t* data = transfer_.cpu + index * kSlotBytes;
+  if (to_device && length) memcpy(data, buffer, length);
+  slot.request = drivers::IoRequest{};
+  slot.request.tag = tag_for(index);
+  slot.request.operation = operation;
+  slot.request.offset = offset;
+  slot.request.length = static_cast<uint32_t>(length);
+  slot.request.buffer = static_cast<uint32_t>(index * kSlotBytes);
+  submit_and_wait(index, *backend);
+
+  for (;;) {
+    rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+    lock_.lock();
+    if (slot.use == Slot::Use::done) {
+      lock_.unlock();
+      rtl::platform::irq_restore(interrupts);
+      break;
+    }
+    lock_.unlock();
+    microcore::WaitOutcome outcome = microcore::wait_on(*slot.done, 0);
+    rtl::platform::irq_restore(interrupts);
+    if (outcome == microcore::WaitOutcome::interrupted) {
+      // The driver still owns the request; its completion frees the slot.
+      rtl::SpinlockGuard guard(lock_);
+      if (slot.use == Slot::Use::submitted) {
+        slot.use = Slot::Use::abandoned;
+        return rtl::Error(rtl::Errc::interrupted, "interrupted while the device worked");
+      }
+    }
+  }
+  drivers::IoRequest done = slot.request;
+  if (done.status == drivers::kIoOk && !to_device && done.transferred)
+    memcpy(buffer, data, done.transferred <= length ? done.transferred : length);
+  release_slot(index);
+  if (done.status != drivers::kIoOk) return status_error(done.status);
+  return size_t{done.transferred <= length ? done.transferred : length};
+}
+
+void DeviceObject::complete(const drivers::IoRequest& request) {
+  size_t index = request.tag & 0xff;
+  bool wake_slot = false, wake_gate = false;
+  {
+    rtl::SpinlockGuard guard(lock_);
+    Slot* slot = index < kSlots ? &slots_[index] : nullptr;
+    bool live = slot && (slot->use == Slot::Use::submitted || slot->use == Slot::Use::abandoned);
+    if (!live || tag_for(index) != request.tag) {
+      ++stale_completions_;
+      return;
+    }
+    slot->request.status = request.status;
+    slot->request.transferred = request.transferred <= slot->request.length ? request.transferred : 0;
+    if (request.status == drivers::kIoOk) {
+      ++counters_.served;
+      counters_.bytes += slot->request.transferred;
+    } else {
+      ++counters_.errors;
+    }
+    if (slot->use == Slot::Use::abandoned) {
+      slot->use = Slot::Use::free;
+      wake_gate = true;
+    } else {
+      slot->use = Slot::Use::done;
+      wake_slot = true;
+    }
+  }
+  if (wake_slot) microcore::wake_waiters(*slots_[index].done);
+  if (wake_gate) microcore::wake_waiters(*gate_);
+  microcore::wake_waiters(*drained_);
+}
+
+void DeviceObject::backend_failed(DriverBackend& backend, const char* reason) {
+  {
+    rtl::SpinlockGuard guard(lock_);
+    if (&backend != backend_ || failed_backend_) return;  // an old instance, or already reported
+    failed_backend_ = &backend;
+    failure_reason_ = reason;
+    failed_at_ns_ = microcore::now_ns();
+    state_ = DeviceState::restarting;
+  }
+  wake_supervisor();
+}
+
+void DeviceObject::wait_for_submitters() {
+  for (;;) {
+    rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+    lock_.lock();
+    bool idle = submitting_ == 0;
+    lock_.unlock();
+    if (idle) {
+      rtl::platform::irq_restore(interrupts);
+      return;
+    }
+    (void)microcore::wait_on(*drained_, microcore::now_ns() + 1000000);
+    rtl::platform::irq_restore(interrupts);
+  }
+}
+
+void DeviceObject::open_gate(DeviceState state) {
+  {
+    rtl::SpinlockGuard guard(lock_);
+    state_ = state;
+  }
+  microcore::wake_waiters(*gate_);
+  if (state == DeviceState::failed) {
+    // Nobody will complete what was in flight: fail it rather than lose it
+    // silently (clients get ENODEV).
+    rtl::SpinlockGuard guard(lock_);
+    for (Slot& slot : slots_) {
+      if (slot.use != Slot::Use::submitted) continue;
+      slot.request.status = drivers::kIoNoDevice;
+      slot.use = Slot::Use::done;
+      microcore::wake_waiters(*slot.done);
+    }
+  }
+}
+
+// Supervisor thread: the failed instance is gone for good; a fresh one (in
+// the same mode, from scratch: the crash may have left the device in any
+// state) takes over, and every request it never completed is submitted
+// again, with the same tag, so clients see only the delay.
+void DeviceObject::recover() {
+  DriverBackend* failed = nullptr;
+  const char* reason = "";
+  {
+    rtl::SpinlockGuard guard(lock_);
+    failed = failed_backend_;
+    reason = failure_reason_;
+  }
+  if (!failed) return;
+  wait_for_submitters();
+  failed->destroy();
+  rtl::pr_warn("io: {} ({} mode) {}; restarting it", name_, mode_name(mode_), reason);
+  DriverBackend* fresh = nullptr;
+  for (int attempt = 0; attempt < 3 && !fresh; ++attempt) {
+    auto started = start_backend(mode_, nullptr);
+    if (started.is_ok()) fresh = started.value();
+  }
+  {
+    rtl::SpinlockGuard guard(lock_);
+    failed_backend_ = nullptr;
+    backend_ = fresh;
+  }
+  if (!fresh) {
+    rtl::pr_err("io: {}: the driver does not come back; failing its requests", name_);
+    open_gate(DeviceState::failed);
+    return;
+  }
+  drivers::IoRequest replay[kSlots];
+  size_t count = 0;
+  uint64_t took_ns = 0;
+  {
+    rtl::SpinlockGuard guard(lock_);
+    for (Slot& slot : slots_)
+      if (slot.use == Slot::Use::submitted || slot.use == Slot::Use::abandoned) replay[count++] = slot.request;
+    ++counters_.restarts;
+    counters_.replayed += count;
+    took_ns = microcore::now_ns() - failed_at_ns_;
+    counters_.last_restart_ns = took_ns;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    // The slot's own copy is what the driver completes into.
+    size_t index = replay[i].tag & 0xff;
+    slots_[index].request.status = drivers::kIoOk;
+    slots_[index].request.transferred = 0;
+    fresh->submit(slots_[index].request);
+  }
+  rtl::pr_info("io: {} restarted in {} us, {} request(s) replayed", name_, took_ns / 1000, count);
+  open_gate(DeviceState::running);
+}
+
+}  // namespace executive::io

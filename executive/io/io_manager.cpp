@@ -1,0 +1,148 @@
+// The I/O manager's device table and its client calls (see io_manager.h).
+//
+// The table is filled once at boot, before any client runs, and never
+// shrinks, so lookups need no lock: device objects live until power-off.
+#include "executive/io_manager.h"
+
+#include "drivers/catalog.h"
+#include "device_object.h"
+#include "hal/pci.h"
+#include "hal/pci_ecam.h"
+#include "rtl/format.h"
+#include "rtl/log.h"
+
+namespace executive::io {
+namespace {
+
+constexpr size_t kMaxDevices = 16;
+DeviceObject* g_devices[kMaxDevices];
+size_t g_count = 0;
+
+DriverMode mode_for(const rtl::CommandLine& command_line, const char* device) {
+  char key[32];
+  size_t length = rtl::format_to_buffer(key, sizeof key, "driver.{}", device);
+  auto chosen = command_line.get(std::string_view(key, length));
+  if (!chosen) chosen = command_line.get("drivers");
+  return chosen == "server" ? DriverMode::server : DriverMode::kernel;
+}
+
+unsigned next_index(const drivers::DriverKind& kind) {
+  unsigned index = 0;
+  for (size_t i = 0; i < g_count; ++i)
+    if (&g_devices[i]->kind() == &kind) ++index;
+  return index;
+}
+
+void add_device(const rtl::CommandLine& command_line, const drivers::DriverKind& kind,
+                const drivers::DeviceInfo& info) {
+  if (g_count == kMaxDevices) {
+    rtl::pr_warn("io: device table full; {} not started", kind.name);
+    return;
+  }
+  auto device = DeviceObject::create(kind, info, next_index(kind));
+  if (device.is_error()) {
+    rtl::pr_err("io: cannot create a {} device: {}", kind.name, device.error().what());
+    return;
+  }
+  DeviceObject& object = *device.value();
+  g_devices[g_count++] = &object;
+  DriverMode mode = mode_for(command_line, object.name());
+  if (auto started = object.start(mode); started.is_error()) {
+    rtl::pr_err("io: \\Device\\{} ({}) did not start in {} mode: {}", object.name(), kind.name, mode_name(mode),
+                started.error().what());
+    return;
+  }
+  rtl::pr_info("io: \\Device\\{} ({}) in {} mode, {} KiB", object.name(), kind.name, mode_name(mode),
+               object.geometry().capacity_bytes / 1024);
+}
+
+// PCI devices with a driver in the catalog (virtio-blk: 1af4:1042, the
+// modern-only ID; transitional devices are not bound).
+void discover_pci(const rtl::CommandLine& command_line) {
+  const drivers::DriverKind* virtio_blk = drivers::find_driver_kind("virtio-blk");
+  if (!virtio_blk || !hal::pci::ecam_ready()) return;
+  static hal::pci::DeviceList list;  // too large for the boot stack
+  hal::pci::enumerate(hal::pci::ecam().reader(), hal::pci::ecam_start_bus(), hal::pci::ecam_end_bus(), list);
+  for (size_t i = 0; i < list.count; ++i) {
+    const hal::pci::Device& found = list.devices[i];
+    if (found.vendor_id != 0x1af4 || found.device_id != 0x1042) continue;
+    drivers::DeviceInfo info;
+    info.bus = drivers::DeviceInfo::Bus::pci;
+    info.vendor = found.vendor_id;
+    info.device = found.device_id;
+    info.pci_bus = found.bus;
+    info.pci_device = found.device;
+    info.pci_function = found.function;
+    add_device(command_line, *virtio_blk, info);
+  }
+}
+
+}  // namespace
+
+const char* mode_name(DriverMode mode) { return mode == DriverMode::kernel ? "kernel" : "server"; }
+
+void init_io_manager(const rtl::CommandLine& command_line) {
+  start_supervisor();
+  discover_pci(command_line);
+  drivers::DeviceInfo virtual_device;
+  add_device(command_line, drivers::kRamDiskDriver, virtual_device);
+  add_device(command_line, drivers::kNullDriver, virtual_device);
+}
+
+DeviceObject* find_device(std::string_view name) {
+  if (name.starts_with("\\Device\\")) name.remove_prefix(8);
+  for (size_t i = 0; i < g_count; ++i)
+    if (name == g_devices[i]->name()) return g_devices[i];
+  return nullptr;
+}
+
+size_t device_count() { return g_count; }
+DeviceObject* device_at(size_t index) { return index < g_count ? g_devices[index] : nullptr; }
+const char* device_name(const DeviceObject& device) { return device.name(); }
+uint64_t device_capacity(const DeviceObject& device) { return device.geometry().capacity_bytes; }
+
+namespace {
+
+// Splits a client's buffer into slot-sized requests. A short transfer (end
+// of a character device's data) ends the loop.
+template <typename Pointer>
+rtl::Result<size_t> transfer(DeviceObject& device, drivers::IoOperation operation, uint64_t offset, Pointer buffer,
+                             size_t length) {
+  size_t done = 0;
+  while (done < length) {
+    size_t piece = length - done;
+    if (piece > DeviceObject::kSlotBytes) piece = DeviceObject::kSlotBytes;
+    auto* bytes = const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(buffer)) + done;
+    size_t moved = TRY(device.transfer_request(operation, offset + done, bytes, piece,
+                                               operation == drivers::IoOperation::write));
+    done += moved;
+    if (moved < piece) break;
+  }
+  return done;
+}
+
+}  // namespace
+
+rtl::Result<size_t> read(DeviceObject& device, uint64_t offset, void* buffer, size_t length) {
+  return transfer(device, drivers::IoOperation::read, offset, buffer, length);
+}
+
+rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, const void* buffer, size_t length) {
+  return transfer(device, drivers::IoOperation::write, offset, buffer, length);
+}
+
+rtl::Result<SwitchReport> switch_mode(DeviceObject& device, DriverMode mode) { return device.switch_mode(mode); }
+
+rtl::Result<void> inject_fault(DeviceObject& device, drivers::protocol::Fault fault) { return device.inject(fault); }
+
+size_t format_driver_table(char* out, size_t capacity) {
+  size_t length = rtl::format_to_buffer(
+      out, capacity, "{:<7} {:<11} {:<6} {:<10} {:>9} {:>7} {:>6} {:>8} {:>8} {:>8} {:>9} {:>10} {:>6}\n", "device",
+      "driver", "mode", "state", "served", "pending", "errors", "restarts", "replayed", "switches", "pause_us",
+      "restart_us", "faults");
+  for (size_t i = 0; i < g_count && length < capacity; ++i)
+    length += g_devices[i]->describe(out + length, capacity - length);
+  return length;
+}
+
+}  // namespace executive::io
