@@ -23,23 +23,18 @@ rtl::SpinlockProtected<uint32_t> g_taken;
 
 rtl::Result<uint8_t> allocate_vector(InterruptHandler handler, void* context) {
   if (!handler) return rtl::Error(rtl::Errc::invalid_argument, "an MSI vector needs a handler");
-  int index = g_taken.with([](uint32_t& taken) {
+  int index = g_taken.with([&](uint32_t& taken) {
     for (int i = 0; i < kVectorCount; ++i) {
-      if (!(taken & (1u << i))) {
-        taken |= 1u << i;
-        return i;
-      }
+      if (taken & (1u << i)) continue;
+      // A vector with a handler installed behind the allocator's back is
+      // not ours to give: mark it taken for good and look further.
+      taken |= 1u << i;
+      if (set_interrupt_handler(static_cast<uint8_t>(kFirstVector + i), handler, context)) return i;
     }
     return -1;
   });
   if (index < 0) return rtl::Error(rtl::Errc::no_memory, "all MSI vectors are taken");
-  auto vector = static_cast<uint8_t>(kFirstVector + index);
-  if (!set_interrupt_handler(vector, handler, context)) {
-    // Someone installed a handler on our block behind the allocator's back;
-    // the bit stays set, that vector is not ours to give.
-    return rtl::Error(rtl::Errc::busy, "MSI vector already has a handler");
-  }
-  return vector;
+  return static_cast<uint8_t>(kFirstVector + index);
 }
 
 void release_vector(uint8_t vector) {
