@@ -1,7 +1,7 @@
 // The virtio-blk protocol (see drivers/virtio/block_device.h).
 #include "drivers/virtio/block_device.h"
 
-#include "rtl/format.h"
+#include "drivers/log_line.h"
 
 namespace drivers::virtio {
 namespace {
@@ -94,14 +94,14 @@ StartStatus BlockDevice::start(DeviceHost& host, Transport& transport) {
   transport.set_status(kStatusAcknowledge | kStatusDriver | kStatusFeaturesOk | kStatusDriverOk);
   if (transport.status() & (kStatusNeedsReset | kStatusFailed)) return StartStatus::failed;
 
-  char line[160];
-  rtl::format_to_buffer(line, sizeof line, "virtio-blk: {} sectors ({} MiB), {} descriptors, {}{}{}",
-                        capacity_bytes_ / kSectorBytes, capacity_bytes_ >> 20, queue_.size(),
-                        interrupt_mode_ == InterruptMode::msix   ? "MSI-X"
-                        : interrupt_mode_ == InterruptMode::line ? "legacy interrupt"
-                                                                 : "polling",
-                        features_ & kBlockFlush ? ", flush" : "", features_ & kBlockReadOnly ? ", read-only" : "");
-  host.log(line);
+  LogLine line;
+  line << "virtio-blk: " << capacity_bytes_ / kSectorBytes << " sectors (" << (capacity_bytes_ >> 20) << " MiB), "
+       << uint64_t{queue_.size()} << " descriptors, "
+       << (interrupt_mode_ == InterruptMode::msix   ? "MSI-X"
+           : interrupt_mode_ == InterruptMode::line ? "legacy interrupt"
+                                                    : "polling")
+       << (features_ & kBlockFlush ? ", flush" : "") << (features_ & kBlockReadOnly ? ", read-only" : "");
+  host.log(line.text());
   return StartStatus::ok;
 }
 

@@ -3,7 +3,7 @@
 //
 //   1. close the gate: new requests wait (state switching);
 //   2. drain: wait until every request in flight has completed;
-//   3. stop the old instance, which saves its state;
+//   3. stop the old instance, which saves its state, and end it;
 //   4. start the new instance with that state;
 //   5. open the gate.
 // If the old instance will not drain or stop, nothing changed: the gate
@@ -56,8 +56,10 @@ rtl::Result<SwitchReport> DeviceObject::switch_mode(DriverMode mode) {
     open_gate(DeviceState::running);
     return rtl::Error(rtl::Errc::busy, "the driver refused to stop; it keeps running in its mode");
   }
-  auto started = start_backend(mode, &saved);
+  // The old instance is gone before the new one starts: a dead server's
+  // teardown turns its device's DMA off, which must not hit the successor.
   old->destroy();
+  auto started = start_backend(mode, &saved);
   DriverBackend* fresh = started.is_ok() ? started.value() : nullptr;
   if (!fresh) {
     rtl::pr_warn("io: {}: the {} instance did not come up ({}); rolling back to {}", name_, mode_name(mode),

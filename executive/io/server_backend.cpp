@@ -1,11 +1,259 @@
-// Server mode arrives with drivers/server (the driver server program): until
-// then asking for it is a clear error, and the device stays in kernel mode.
-#include "driver_backend.h"
+// The server backend's protocol side (see server_backend.h): what the
+// kernel sends a driver server, and what it makes of the answers.
+#include "server_backend.h"
+
+#include "microcore/ipc_glue.h"
+#include "microcore/personality.h"
+#include "microcore/scheduler.h"
+#include "microcore/task.h"
+#include "rtl/log.h"
+#include "rtl/own_ptr.h"
+#include "rtl/platform.h"
 
 namespace executive::io {
 
-rtl::Result<DriverBackend*> create_server_backend(DeviceObject&) {
-  return rtl::Error(rtl::Errc::not_supported, "server mode is not built yet");
+namespace protocol = drivers::protocol;
+
+// Kernel messages carry whole 32-bit words.
+static_assert(sizeof(protocol::StartBody) % 4 == 0 && sizeof(drivers::IoRequest) % 4 == 0);
+static_assert(sizeof(protocol::InjectBody) % 4 == 0);
+static_assert(RequestLedger::kCapacity >= DeviceObject::kSlots);
+
+namespace {
+constexpr int kKilledStatus = 137;  // as a shell reports SIGKILL
+}  // namespace
+
+void ServerBackend::deliver(void* context, int32_t id, const void* body, size_t size) {
+  static_cast<ServerBackend*>(context)->on_reply(id, body, size);
+}
+
+// Runs under the IPC lock, in the server's mach_msg (kernel_port.h).
+void ServerBackend::on_reply(int32_t id, const void* body, size_t size) {
+  rtl::SpinlockGuard guard(lock_);
+  if (failed_ || stopped_) return;  // a failed server is not listened to
+  ReplyVerdict verdict = ReplyVerdict::ok;
+  if (id == protocol::kComplete && (phase_ == Phase::running || phase_ == Phase::stopping)) {
+    drivers::IoRequest done;
+    verdict = ledger_.accept(body, size, &done);
+    if (verdict == ReplyVerdict::ok) device_.complete(done);
+  } else if (id == protocol::kStarted && phase_ == Phase::starting && !started_) {
+    verdict = check_started(body, size, &started_body_);
+    started_ = verdict == ReplyVerdict::ok;
+  } else if (id == protocol::kStopped && phase_ == Phase::stopping) {
+    verdict = check_stopped(body, size, &saved_);
+    stopped_ = verdict == ReplyVerdict::ok;
+  } else if (id == protocol::kAlive && probes_ > 0 && size == 0) {
+    if (--probes_ == 0) probe_since_ns_ = 0;
+  } else {
+    verdict = ReplyVerdict::unknown_tag;  // an id we did not ask for
+  }
+  if (verdict != ReplyVerdict::ok) {
+    rtl::pr_warn("io: {}: server reply {:#x} refused: {}", device_.name(), uint32_t(id), verdict_name(verdict));
+    fail_locked("bad reply");
+    return;
+  }
+  if (started_ || stopped_) microcore::wake_all(answers_);
+}
+
+void ServerBackend::fail_locked(const char* reason) {
+  if (failed_) return;
+  failed_ = true;
+  ledger_.clear();  // the device object replays what was in flight
+  microcore::wake_all(answers_);
+  // While starting, start() reports the failure itself; a stopped server's
+  // end is expected.
+  if (phase_ == Phase::running || phase_ == Phase::stopping) {
+    rtl::pr_warn("io: {}: server (task {}) failed: {}", device_.name(), live_task_id_, reason);
+    device_.backend_failed(*this, reason);
+  }
+}
+
+void ServerBackend::wait_for_answer(const bool& done, uint64_t deadline_ns) {
+  for (;;) {
+    // Interrupts stay off from the check to the sleep: on one CPU nothing
+    // can deliver the answer in between (deliver runs in another thread).
+    rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+    bool finished = false;
+    {
+      rtl::SpinlockGuard guard(lock_);
+      finished = done || failed_;
+    }
+    if (finished || microcore::now_ns() >= deadline_ns) {
+      rtl::platform::irq_restore(interrupts);
+      return;
+    }
+    microcore::block_on(answers_, deadline_ns);
+    rtl::platform::irq_restore(interrupts);
+  }
+}
+
+void ServerBackend::send(int32_t id, const void* body, size_t size) {
+  // A dead server's port swallows the message; its death is reported apart.
+  if (task_.requests) microcore::ipc_send_kernel_message(task_.requests, id, body, size);
+}
+
+drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, drivers::Geometry* geometry) {
+  auto spawned = spawn_server_task(device_, deliver, this);
+  if (spawned.is_error()) {
+    rtl::pr_err("io: {}: cannot start a driver server: {}", device_.name(), spawned.error().what());
+    return drivers::StartStatus::failed;
+  }
+  task_ = spawned.value();
+  {
+    rtl::SpinlockGuard guard(lock_);
+    live_task_id_ = task_.task_id;
+    phase_ = Phase::starting;
+  }
+  if (register_server(*this).is_error()) {
+    rtl::pr_err("io: {}: too many driver servers", device_.name());
+    microcore::kill_task(task_.task_id, kKilledStatus);
+    resume_server_task(task_);  // it ends before reaching user mode
+    rtl::SpinlockGuard guard(lock_);
+    live_task_id_ = 0;  // unobserved: destroy() must not wait for it
+    failed_ = true;
+    return drivers::StartStatus::failed;
+  }
+  resume_server_task(task_);  // registered first: its death is observed from the start
+  protocol::StartBody body{};
+  body.info = device_.info();
+  body.has_state = state != nullptr;
+  if (state) body.state = *state;
+  body.transfer_address = task_.transfer_address;
+  body.transfer_device = device_.transfer().device;
+  body.transfer_size = device_.transfer().size;
+  body.persistent_address = task_.persistent_address;
+  body.persistent_device = device_.persistent().device;
+  body.persistent_size = task_.persistent_address ? device_.persistent().size : 0;
+  const char* kind = device_.kind().name;
+  for (size_t i = 0; kind[i] && i + 1 < sizeof body.kind; ++i) body.kind[i] = kind[i];
+  send(protocol::kStart, &body, sizeof body);
+  wait_for_answer(started_, microcore::now_ns() + kStartTimeoutNs);
+
+  rtl::SpinlockGuard guard(lock_);
+  if (!started_ || failed_) {
+    rtl::pr_err("io: {}: driver server (task {}) did not start{}", device_.name(), task_.task_id,
+                failed_ ? "" : " in time");
+    failed_ = true;
+    return drivers::StartStatus::failed;
+  }
+  auto status = static_cast<drivers::StartStatus>(started_body_.status);
+  if (status != drivers::StartStatus::ok) {
+    failed_ = true;  // the server stays idle until destroy()
+    return status;
+  }
+  phase_ = Phase::running;
+  *geometry = started_body_.geometry;
+  rtl::pr_info("io: {}: {} driver serving from task {} (drvserver)", device_.name(), kind, task_.task_id);
+  return status;
+}
+
+void ServerBackend::submit(drivers::IoRequest& request) {
+  {
+    rtl::SpinlockGuard guard(lock_);
+    if (failed_) return;  // replayed after the restart
+    if (!ledger_.record(request, microcore::now_ns())) {
+      // More than the device object's slots, or a tag twice: its bug, not
+      // the server's. The request fails rather than vanishing.
+      request.status = drivers::kIoError;
+      request.transferred = 0;
+      device_.complete(request);
+      return;
+    }
+  }
+  send(protocol::kSubmit, &request, sizeof request);
+}
+
+bool ServerBackend::stop(drivers::SavedState& state) {
+  {
+    rtl::SpinlockGuard guard(lock_);
+    if (failed_ || phase_ != Phase::running) return false;
+    phase_ = Phase::stopping;
+  }
+  send(protocol::kStop, nullptr, 0);
+  wait_for_answer(stopped_, microcore::now_ns() + kStopTimeoutNs);
+  rtl::SpinlockGuard guard(lock_);
+  if (!stopped_) {
+    // No answer: the caller keeps this instance, the watchdog judges it.
+    if (!failed_) phase_ = Phase::running;
+    return false;
+  }
+  phase_ = Phase::stopped;
+  state = saved_;
+  return true;
+}
+
+void ServerBackend::inject(protocol::Fault fault) {
+  if (fault == protocol::Fault::none) {
+    rtl::SpinlockGuard guard(lock_);
+    if (probes_++ == 0) probe_since_ns_ = microcore::now_ns();
+  }
+  protocol::InjectBody body{fault};
+  send(protocol::kInject, &body, sizeof body);
+}
+
+void ServerBackend::task_ended(uint64_t task_id) {
+  rtl::SpinlockGuard guard(lock_);
+  if (task_id != live_task_id_) return;
+  if (!stopped_) fail_locked("crashed");  // logs the task's id: clear it after
+  live_task_id_ = 0;
+  microcore::wake_all(answers_);
+}
+
+void ServerBackend::watch(uint64_t now_ns) {
+  {
+    rtl::SpinlockGuard guard(lock_);
+    if (failed_ || phase_ != Phase::running) return;
+    uint64_t oldest = ledger_.oldest_ns();
+    bool request_hung = oldest && now_ns - oldest > kRequestLimitNs;
+    bool probe_hung = probes_ && now_ns - probe_since_ns_ > kProbeLimitNs;
+    if (request_hung || probe_hung) {
+      microcore::kill_task(live_task_id_, kKilledStatus);
+      fail_locked("hung");
+      return;
+    }
+    if (probes_ || now_ns - last_probe_ns_ < kProbeIntervalNs) return;
+    probes_ = 1;
+    probe_since_ns_ = last_probe_ns_ = now_ns;
+  }
+  protocol::InjectBody probe{protocol::Fault::none};
+  send(protocol::kInject, &probe, sizeof probe);
+}
+
+void ServerBackend::destroy() {
+  uint64_t task_id;
+  {
+    rtl::SpinlockGuard guard(lock_);
+    phase_ = Phase::stopped;  // its end is no longer news
+    stopped_ = true;
+    task_id = live_task_id_;
+  }
+  if (task_id) microcore::kill_task(task_id, kKilledStatus);
+  // Its grants (an interrupt line, DMA memory) go with the task; the next
+  // instance may need them, so wait until it is really gone.
+  uint64_t deadline = microcore::now_ns() + kExitTimeoutNs;
+  for (;;) {
+    rtl::platform::IrqState interrupts = rtl::platform::irq_save();
+    bool gone = false;
+    {
+      rtl::SpinlockGuard guard(lock_);
+      gone = live_task_id_ == 0;
+    }
+    if (gone || microcore::now_ns() >= deadline) {
+      rtl::platform::irq_restore(interrupts);
+      if (!gone) rtl::pr_warn("io: {}: driver server (task {}) is slow to die", device_.name(), task_id);
+      break;
+    }
+    microcore::block_on(answers_, deadline);
+    rtl::platform::irq_restore(interrupts);
+  }
+  unregister_server(*this);  // the exit observer and watchdog forget us
+  release_server_ports(task_);  // deliver is never called again
+  rtl::OwnPtr<ServerBackend>::adopt(this).reset();
+}
+
+rtl::Result<DriverBackend*> create_server_backend(DeviceObject& device) {
+  auto backend = TRY(rtl::try_make<ServerBackend>(device));
+  return static_cast<DriverBackend*>(backend.leak());
 }
 
 }  // namespace executive::io

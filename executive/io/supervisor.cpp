@@ -3,6 +3,7 @@
 // IPC path, a watchdog, a task's death) and must not block there, so the
 // slow part — killing, starting, replaying — happens here.
 #include "device_object.h"
+#include "server_backend.h"
 #include "rtl/log.h"
 #include "rtl/platform.h"
 
@@ -12,13 +13,19 @@ namespace {
 microcore::WaitQueue* g_wakeup = nullptr;
 bool g_pending = false;  // set by wake_supervisor; read and cleared with interrupts off
 
+// Wakes for a failure report, and every kWatchPeriodNs while driver
+// servers exist, for their watchdog (which reports hangs here in turn).
+// With no server it sleeps until woken: no periodic noise for the rest.
 void supervise(void*) {
+  bool watching = false;
   for (;;) {
     rtl::platform::IrqState interrupts = rtl::platform::irq_save();
-    if (!__atomic_exchange_n(&g_pending, false, __ATOMIC_ACQ_REL)) (void)microcore::wait_on(*g_wakeup, 0);
+    if (!__atomic_exchange_n(&g_pending, false, __ATOMIC_ACQ_REL))
+      (void)microcore::wait_on(*g_wakeup, watching ? microcore::now_ns() + kWatchPeriodNs : 0);
     rtl::platform::irq_restore(interrupts);
     for (size_t i = 0; i < device_count(); ++i)
       if (device_at(i)->needs_recovery()) device_at(i)->recover();
+    watching = watch_servers(microcore::now_ns());
   }
 }
 

@@ -286,6 +286,12 @@ void release_devices(Task& task) {
   }
   release_msi(task);
   if (!devices) return;
+  // A dead driver's device may still be working through requests that
+  // point into the task's DMA memory: stop its bus mastering before those
+  // frames go back to the allocator. The next instance of the driver turns
+  // it on again when it brings the device up (nothing else runs it
+  // meanwhile: the server host waits for this teardown before starting one).
+  stop_bus_mastering(devices->pci);
   // The address map is gone by now (teardown order), so the frames are free.
   for (int i = 0; i < devices->dma_count; ++i) free_frames(devices->dma[i].physical, devices->dma[i].pages);
   if (devices->io_bitmap) rtl::deallocate(devices->io_bitmap, hal::kIoBitmapBytes, 8);

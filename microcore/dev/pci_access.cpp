@@ -77,6 +77,12 @@ rtl::Result<void> grant_pci_device(Task& task, uint8_t bus, uint8_t device, uint
   return {};
 }
 
+void stop_bus_mastering(const PciGrant& grant) {
+  if (!grant.granted) return;
+  uint32_t command = read_dword(grant, kCommandDword) & 0xffffu;  // status half written as zeros
+  write_dword(grant, kCommandDword, command & ~uint32_t{1u << 2});
+}
+
 rtl::Result<uint32_t> pci_config_access(Task& task, uint16_t offset, uint8_t width, uint32_t value, bool write) {
   TaskDevices* devices = existing_devices(task);
   if (!devices || !devices->pci.granted)

@@ -46,5 +46,7 @@ struct TaskDevices {
 // Creates the task's record on its first grant.
 rtl::Result<TaskDevices*> devices_of(Task& task);
 TaskDevices* existing_devices(Task& task);
+// Clears the device's bus-master bit: it may no longer DMA (pci_access.cpp).
+void stop_bus_mastering(const PciGrant& grant);
 
 }  // namespace microcore

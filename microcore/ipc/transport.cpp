@@ -4,7 +4,9 @@
 // Invariant kept here: receivers wait only on empty queues, so a send with a
 // waiter present hands the message over directly (the glue turns that into a
 // direct switch to the receiver); a dequeue that frees a slot below the limit
-// wakes the oldest blocked sender, which retries its send.
+// wakes the oldest blocked sender, which retries its send. A kernel port
+// (kernel_port.h) never queues: its handler consumes the message in send().
+#include "microcore/ipc/kernel_port.h"
 #include "microcore/ipc/mach_msg.h"
 #include "microcore/ipc/port_set.h"
 
@@ -17,6 +19,20 @@ void wake_one_sender(Port& port) {
     wake_waiter(*port.senders.front(), MACH_MSG_SUCCESS);
 }
 
+// Hands the inline body to the kernel port's handler and consumes the
+// message; see kernel_port.h for what the handler may do.
+SendResult deliver_to_kernel(Port& port, KernelMessage* message) {
+  mach_msg_header_t header = message->header();
+  if (header.msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+    destroy_message(message);
+    return {SendOutcome::failed, MACH_SEND_INVALID_TYPE};
+  }
+  port.kernel_receiver.deliver(port.kernel_receiver.context, header.msgh_id, message->bytes + sizeof header,
+                               message->size - sizeof header);
+  destroy_message(message);
+  return {SendOutcome::delivered, MACH_MSG_SUCCESS};
+}
+
 }  // namespace
 
 SendResult send(KernelMessage* message, bool always) {
@@ -26,6 +42,7 @@ SendResult send(KernelMessage* message, bool always) {
     destroy_message(message);
     return {SendOutcome::failed, MACH_SEND_INVALID_DEST};
   }
+  if (is_kernel_port(*port)) return deliver_to_kernel(*port, message);
   IpcWaiter* waiter = port->receivers.front();
   if (!waiter && port->set) waiter = port->set->receivers.front();
   if (waiter) {

@@ -47,6 +47,8 @@ rtl::Result<Thread*> create_thread(Task& task, void (*entry)(void*), void* argum
 
 void enter_user_mode(void* argument) {
   auto* thread = static_cast<Thread*>(argument);
+  // Killed before it ever ran (a spawn whose setup failed): end here.
+  if (thread->kill_pending) thread_exit();
   hal_enter_user(thread->user_rip, thread->user_rsp, thread->user_arg0, thread->user_arg1);
 }
 

@@ -236,6 +236,36 @@ void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size
   (void)ipc::compose_kernel_message(port, MACH_MSG_TYPE_PORT_SEND, id, body, size);
 }
 
+rtl::Result<uint32_t> ipc_allocate_receive(Task& task) {
+  if (!task.ipc_space) return rtl::Error(rtl::Errc::not_supported, "task has no IPC space");
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  mach_port_name_t name = 0;
+  if (space_of(task).allocate_receive(&name) != KERN_SUCCESS)
+    return rtl::Error(rtl::Errc::no_memory, "cannot allocate a receive right");
+  return uint32_t(name);
+}
+
+rtl::Result<ipc::Port*> ipc_create_kernel_port(KernelPortHandler deliver, void* context) {
+  static_assert(sizeof(mach_msg_id_t) == sizeof(int32_t));
+  ipc::Port* port = ipc::create_kernel_port({deliver, context});
+  if (!port) return rtl::Error(rtl::Errc::no_memory, "no memory for a kernel port");
+  return port;
+}
+
+rtl::Result<uint32_t> ipc_insert_kernel_port_send(Task& task, ipc::Port* port) {
+  if (!task.ipc_space) return rtl::Error(rtl::Errc::not_supported, "task has no IPC space");
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  if (!port->active()) return rtl::Error(rtl::Errc::invalid_argument, "kernel port already destroyed");
+  if (space_of(task).reserve(1) != KERN_SUCCESS) return rtl::Error(rtl::Errc::no_memory, "name table full");
+  ipc::make_send(*port);
+  return uint32_t(space_of(task).insert_carried({port, MACH_MSG_TYPE_PORT_SEND}));
+}
+
+void ipc_destroy_kernel_port(ipc::Port* port) {
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  ipc::destroy_kernel_port(port);
+}
+
 int64_t ipc_trap_mach_msg(uint64_t user_message, uint32_t options, uint32_t send_size, uint32_t rcv_size,
                           uint32_t rcv_name, uint64_t timeout_ns) {
   Task& task = *current_thread()->task;

@@ -52,10 +52,9 @@ rtl::Result<void> load_segments(Task& task, const ElfImage& image, const uint8_t
   return {};
 }
 
-rtl::Result<uint64_t> build_stack(Task& task, std::string_view arguments) {
-  vm::AddressMap& map = address_map(task);
-  uint64_t base = kUserStackTop - kUserStackSize;
-  TRY(map.map_anonymous(kUserStackSize, vm::Protection::read_write(), base, true));
+// Writes the argument string at the top of the (mapped) stack; returns its
+// address.
+rtl::Result<uint64_t> place_arguments(Task& task, std::string_view arguments) {
   if (arguments.size() > 1024) return rtl::Error(rtl::Errc::too_big, "program arguments over 1024 bytes");
   uint64_t text = (kUserStackTop - arguments.size() - 1) & ~uint64_t(15);
   AddressSpaceScope scope(task);
@@ -65,6 +64,15 @@ rtl::Result<uint64_t> build_stack(Task& task, std::string_view arguments) {
     return rtl::Error(rtl::Errc::io_error, "could not place program arguments");
   return text;
 }
+
+rtl::Result<uint64_t> build_stack(Task& task, std::string_view arguments) {
+  uint64_t base = kUserStackTop - kUserStackSize;
+  TRY(address_map(task).map_anonymous(kUserStackSize, vm::Protection::read_write(), base, true));
+  return place_arguments(task, arguments);
+}
+
+// The ABI wants RSP 16-aligned at entry; the argument text sits above it.
+uint64_t entry_stack_pointer(uint64_t argument_text) { return argument_text - 64; }
 
 }  // namespace
 
@@ -79,6 +87,17 @@ void resume_program(Task& task) {
   if (Thread* first = task.first_thread(); first && first->state == ThreadState::ready) make_ready(first);
 }
 
+rtl::Result<void> set_program_arguments(Task& task, std::string_view arguments) {
+  Thread* first = task.first_thread();
+  if (!first || first->state != ThreadState::ready || task.thread_count() != 1)
+    return rtl::Error(rtl::Errc::invalid_argument, "the program has already started");
+  uint64_t text = TRY(place_arguments(task, arguments));
+  first->user_arg0 = text;
+  first->user_arg1 = arguments.size();
+  first->user_rsp = entry_stack_pointer(text);
+  return {};
+}
+
 rtl::Result<Task*> spawn_program_suspended(const char* name, const uint8_t* elf, size_t size,
                                            std::string_view arguments, uint8_t priority) {
   ElfImage image = TRY(parse_elf_image(elf, size));
@@ -88,9 +107,8 @@ rtl::Result<Task*> spawn_program_suspended(const char* name, const uint8_t* elf,
     TRY(ipc_attach_space(*task));
     TRY(load_segments(*task, image, elf));
     uint64_t argument_text = TRY(build_stack(*task, arguments));
-    // The ABI wants RSP 16-aligned at entry; the argument text sits above it.
-    uint64_t stack_pointer = argument_text - 64;
-    return create_user_thread(*task, image.entry, stack_pointer, argument_text, arguments.size(), priority);
+    return create_user_thread(*task, image.entry, entry_stack_pointer(argument_text), argument_text,
+                              arguments.size(), priority);
   }();
   if (started.is_error()) {
     destroy_task(task);

@@ -19,6 +19,8 @@ struct TaskList {
 rtl::SpinlockProtected<TaskList> g_tasks;
 Task g_kernel_task;
 TaskTeardown g_teardown = nullptr;  // set once at boot
+// Written at boot before any task can die; read when one does.
+TaskExitObserver g_exit_observers[kMaxExitObservers] = {};
 
 }  // namespace
 
@@ -48,11 +50,34 @@ void destroy_task(Task* task) {
   RTL_ASSERT(!task->is_kernel() && task->threads_.empty());
   if (g_teardown) g_teardown(*task);
   g_tasks.with([&](TaskList& list) { list.tasks.remove(*task); });
+  for (TaskExitObserver observer : g_exit_observers)
+    if (observer) observer(*task);
   if (task->page_table_root_) hal::address_space::destroy(task->page_table_root_);
   task_zone().destroy(task);
 }
 
 void set_task_teardown(TaskTeardown teardown) { g_teardown = teardown; }
+
+rtl::Result<void> add_task_exit_observer(TaskExitObserver observer) {
+  for (TaskExitObserver& slot : g_exit_observers) {
+    if (!slot) {
+      slot = observer;
+      return {};
+    }
+  }
+  return rtl::Error(rtl::Errc::too_big, "no free task exit observer slot");
+}
+
+bool kill_task(uint64_t id, int status) {
+  return g_tasks.with([&](TaskList& list) {
+    for (Task& task : list.tasks) {
+      if (task.id() != id) continue;
+      task.kill(status);
+      return true;
+    }
+    return false;
+  });
+}
 
 uint64_t Task::cpu_time_ns() const {
   uint64_t total = exited_cpu_ns_;

@@ -41,7 +41,12 @@ bool on_page_fault(hal::TrapFrame& frame) {
   hal::PageFaultInfo fault = hal::decode_page_fault(frame);
   Thread* thread = current_thread();
   bool user_address = fault.address < hal::kUserMemoryEnd;
-  Task* owner = thread ? (thread->task->is_kernel() ? borrowed_task() : thread->task) : nullptr;
+  // A thread that borrowed another task's address space (the program
+  // loader, run by a kernel thread or by a system call such as a driver's
+  // switch to server mode) faults into that task: its tables are active.
+  // User-mode faults are always the running task's own.
+  Task* owner = frame.from_user() ? nullptr : borrowed_task();
+  if (!owner && thread && !thread->task->is_kernel()) owner = thread->task;
   bool out_of_memory = false;
   if (owner && user_address && !fault.reserved_bit) {
     auto resolved = resolve_user_fault(*owner, fault);

@@ -27,6 +27,24 @@ void ipc_release_kernel_send_right(ipc::Port* port);
 // right `port` (which the kernel keeps).
 void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size_t size);
 
+// A new receive right in `task`'s space, made by the kernel on its behalf
+// (before the task runs: the port a driver server receives requests on);
+// returns its name there. ipc_kernel_send_right then gives the kernel a
+// send right to it.
+rtl::Result<uint32_t> ipc_allocate_receive(Task& task);
+
+// Kernel ports (ipc/kernel_port.h): the kernel receives every message sent
+// to the port by calling deliver(context, msgh_id, body, size) at once, in
+// the sender's context, under the IPC lock: deliver must be a leaf (no IPC
+// calls, no blocking; locks it takes are never held around IPC calls).
+using KernelPortHandler = void (*)(void* context, int32_t id, const void* body, size_t size);
+rtl::Result<ipc::Port*> ipc_create_kernel_port(KernelPortHandler deliver, void* context);
+// Gives `task` a send right to the kernel port; returns its name there.
+rtl::Result<uint32_t> ipc_insert_kernel_port_send(Task& task, ipc::Port* port);
+// Ends the port: the tasks' send rights become dead names; deliver is never
+// called again once this returns.
+void ipc_destroy_kernel_port(ipc::Port* port);
+
 int64_t ipc_trap_mach_msg(uint64_t user_message, uint32_t options, uint32_t send_size, uint32_t rcv_size,
                           uint32_t rcv_name, uint64_t timeout_ns);
 int64_t ipc_trap_port_allocate(uint32_t right);

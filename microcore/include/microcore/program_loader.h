@@ -26,4 +26,9 @@ rtl::Result<Task*> spawn_program_suspended(const char* name, const uint8_t* elf,
                                            std::string_view arguments, uint8_t priority = kDefaultPriority);
 void resume_program(Task& task);
 
+// Replaces the argument string of a program spawned suspended and not yet
+// resumed, so the kernel can pass what only exists once the task does (the
+// names of ports it created in the task's space).
+rtl::Result<void> set_program_arguments(Task& task, std::string_view arguments);
+
 }  // namespace microcore

@@ -85,6 +85,20 @@ uint64_t live_task_count();
 // Called by the last exiting thread (and by create paths on failure).
 void destroy_task(Task* task);
 
+// Kills the live task with this id (Task::kill); false if it is already
+// gone. Safe where a Task pointer might be stale (a supervisor that keeps
+// ids, not pointers, across the task's death).
+bool kill_task(uint64_t id, int status);
+
+// Exit observers: called for every task destroyed, after its teardown (IPC
+// rights, address map, device grants are released) and before the Task is
+// freed, so an observer can tell "this task is gone" by its id. They run in
+// the reaping thread's context with no microcore lock held and must not
+// block. At most kMaxExitObservers, registered once at boot.
+inline constexpr int kMaxExitObservers = 4;
+using TaskExitObserver = void (*)(Task& task);
+rtl::Result<void> add_task_exit_observer(TaskExitObserver observer);
+
 // Hooks for subsystems that attach per-task state (IPC space, VM map):
 // teardown runs when the task is destroyed.
 using TaskTeardown = void (*)(Task& task);

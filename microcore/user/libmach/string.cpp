@@ -1,5 +1,5 @@
 // The memory functions the compiler may call even in freestanding code
-// (struct copies, zero-initialisation). rep movsb/stosb keep them short and
+// (struct copies, zero-initialisation), and strlen for std::string_view. rep movsb/stosb keep them short and
 // cannot be turned back into calls to themselves by the optimiser.
 #include <stddef.h>
 
@@ -34,6 +34,13 @@ int memcmp(const void* left, const void* right, size_t count) {
   for (size_t i = 0; i < count; ++i)
     if (l[i] != r[i]) return l[i] < r[i] ? -1 : 1;
   return 0;
+}
+
+// std::string_view's length of a C string (drvserver's driver catalog).
+size_t strlen(const char* text) {
+  size_t length = 0;
+  while (text[length]) ++length;
+  return length;
 }
 
 }  // extern "C"

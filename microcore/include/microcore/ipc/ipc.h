@@ -27,6 +27,7 @@
 #pragma once
 
 #include "microcore/ipc/kernel_message.h"
+#include "microcore/ipc/kernel_port.h"
 #include "microcore/ipc/mach_msg.h"
 #include "microcore/ipc/notify.h"
 #include "microcore/ipc/ool.h"

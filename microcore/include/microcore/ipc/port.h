@@ -16,6 +16,7 @@
 // `senders`. Both lists are empty whenever the port is dead.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "microcore/abi/message.h"
@@ -38,6 +39,14 @@ struct KernelObjectBinding {
 };
 
 using MessageQueue = rtl::IntrusiveList<KernelMessage, &KernelMessage::queue_node>;
+
+// A port the kernel itself receives on (Mach's kobject port, kernel_port.h):
+// every message sent to it is handed to `deliver` at once instead of being
+// queued. Null `deliver`: an ordinary port.
+struct KernelReceiver {
+  void (*deliver)(void* context, mach_msg_id_t id, const void* body, size_t size) = nullptr;
+  void* context = nullptr;
+};
 
 struct DeadNameRequest {
   rtl::IntrusiveListNode node;
@@ -75,6 +84,9 @@ struct Port : rtl::RefCounted<Port> {
   rtl::IntrusiveListNode set_node;
 
   KernelObjectBinding kobject;
+  // Set only on kernel ports (kernel_port.h); such a port has no receiver
+  // space, never queues a message and never has waiters or a set.
+  KernelReceiver kernel_receiver;
 };
 
 // Changes the queue limit (mach_port_set_attributes' qlimit). Raising it

@@ -1,0 +1,37 @@
+// Faults the server performs on request (see faults.h). Each is what a
+// buggy driver would do; each must end in the kernel restarting the
+// server with nothing lost.
+#include "faults.h"
+
+namespace drvserver {
+
+namespace {
+
+// The start of the kernel's higher half: never user-accessible.
+constexpr uint64_t kKernelAddress = 0xffffffff80000000ull;
+
+}  // namespace
+
+void perform_fault(ServerHost& host, drivers::protocol::Fault fault) {
+  using drivers::protocol::Fault;
+  switch (fault) {
+    case Fault::none: break;
+    case Fault::crash:
+      host.log("injected fault: null-pointer write");
+      *reinterpret_cast<volatile uint32_t*>(uintptr_t(0)) = 0xdead;
+      break;
+    case Fault::hang:
+      host.log("injected fault: spinning forever");
+      for (;;) asm volatile("pause");
+    case Fault::wild_write:
+      host.log("injected fault: writing a kernel address");
+      *reinterpret_cast<volatile uint64_t*>(kKernelAddress) = 0xbadc0de;
+      break;
+    case Fault::bad_reply:
+      host.log("injected fault: the next completion lies");
+      host.arm_bad_reply();
+      break;
+  }
+}
+
+}  // namespace drvserver

@@ -1,0 +1,162 @@
+// drvserver: one driver instance as a Ring 3 server. The kernel's server
+// backend (executive/io/server_backend.cpp) starts it suspended, grants it
+// exactly its device's resources, maps the transfer area and persistent
+// memory, and gives it two port names as arguments:
+//
+//   drvserver <device> <request port> <kernel port>
+//
+// The request port (a receive right) brings, in arrival order, the kernel's
+// kStart / kSubmit / kStop / kInject and the device's interrupts; answers go
+// to the kernel port, which the kernel itself receives on. The server is
+// single-threaded: the driver's entry points run one at a time, as the
+// DeviceHost contract requires.
+//
+// The driver code is the same the kernel runs (drivers/catalog.h); only the
+// host beneath it differs.
+#include "drivers/catalog.h"
+#include "faults.h"
+#include "libmach/mach.h"
+#include "request_slots.h"
+#include "server_host.h"
+
+namespace {
+
+namespace protocol = drivers::protocol;
+
+struct Received {
+  mach_msg_header_t header;
+  uint8_t body[AMPHI_MSG_MAX_INLINE - sizeof(mach_msg_header_t)];
+  size_t body_size() const { return header.msgh_size - sizeof header; }
+};
+
+// The driver instance lives here; no heap in the server.
+constexpr size_t kInstanceBytes = 16 * 1024;
+alignas(64) uint8_t g_instance[kInstanceBytes];
+
+struct Server {
+  drvserver::ServerHost& host;
+  const drivers::DriverKind* kind = nullptr;
+  drivers::Driver* driver = nullptr;
+};
+
+template <typename T>
+bool read_body(const Received& message, T* out) {
+  if (message.body_size() < sizeof *out) return false;
+  memcpy(out, message.body, sizeof *out);
+  return true;
+}
+
+void start(Server& server, const Received& message) {
+  static protocol::StartBody body;  // large: not on the 64 KiB stack
+  protocol::StartedBody started{};
+  started.status = int32_t(drivers::StartStatus::failed);
+  if (server.driver || !read_body(message, &body)) {
+    server.host.send_to_kernel(protocol::kStarted, &started, sizeof started);
+    return;
+  }
+  body.kind[sizeof body.kind - 1] = '\0';
+  server.kind = drivers::find_driver_kind(body.kind);
+  if (!server.kind || server.kind->instance_size > kInstanceBytes || server.kind->instance_align > 64) {
+    mach::print("drvserver: no driver \"%s\" fits this server\n", body.kind);
+    server.host.send_to_kernel(protocol::kStarted, &started, sizeof started);
+    return;
+  }
+  server.host.configure(body);
+  drivers::Driver* driver = server.kind->construct(g_instance);
+  drivers::StartStatus status = driver->start(server.host, body.info, body.has_state ? &body.state : nullptr);
+  started.status = int32_t(status);
+  if (status == drivers::StartStatus::ok) {
+    started.geometry = driver->geometry();
+    server.driver = driver;
+  } else {
+    server.kind->destroy(driver);
+  }
+  server.host.send_to_kernel(protocol::kStarted, &started, sizeof started);
+}
+
+void submit(Server& server, const Received& message) {
+  drivers::IoRequest request;
+  if (!read_body(message, &request)) return;
+  if (!server.driver) {
+    request.status = drivers::kIoNoDevice;
+    request.transferred = 0;
+    server.host.send_to_kernel(protocol::kComplete, &request, sizeof request);
+    return;
+  }
+  drivers::IoRequest* slot = drvserver::take_slot(request);
+  if (!slot) {
+    request.status = drivers::kIoError;
+    request.transferred = 0;
+    server.host.send_to_kernel(protocol::kComplete, &request, sizeof request);
+    return;
+  }
+  server.driver->submit(*slot);
+}
+
+void stop(Server& server) {
+  drivers::SavedState state;
+  if (server.driver) {
+    server.driver->stop(state);
+    server.kind->destroy(server.driver);
+    server.driver = nullptr;
+  }
+  // The kernel ends this task once it has the state.
+  server.host.send_to_kernel(protocol::kStopped, &state, sizeof state);
+}
+
+void inject(Server& server, const Received& message) {
+  protocol::InjectBody body{};
+  if (!read_body(message, &body)) return;
+  if (body.fault == protocol::Fault::none) {
+    server.host.send_to_kernel(protocol::kAlive, nullptr, 0);
+    return;
+  }
+  drvserver::perform_fault(server.host, body.fault);
+}
+
+bool is_interrupt(mach_msg_id_t id) {
+  return id == AMPHI_MSG_ID_MSI || (uint32_t(id) & ~0xffu) == AMPHI_MSG_ID_INTERRUPT;
+}
+
+}  // namespace
+
+int main(const char* args) {
+  // Arguments: "<device> <request port> <kernel port>".
+  static char device[16];
+  size_t length = 0;
+  while (args[length] && args[length] != ' ' && length + 1 < sizeof device) {
+    device[length] = args[length];
+    ++length;
+  }
+  const char* rest = args + length;
+  while (*rest == ' ') ++rest;
+  mach_port_name_t requests = mach_port_name_t(mach::parse_decimal(rest, 0));
+  while (*rest && *rest != ' ') ++rest;
+  while (*rest == ' ') ++rest;
+  mach_port_name_t kernel = mach_port_name_t(mach::parse_decimal(rest, 0));
+  if (!requests || !kernel) {
+    mach::print("drvserver: usage: drvserver <device> <request port> <kernel port>\n");
+    return 2;
+  }
+
+  drvserver::ServerHost host(device, requests, kernel);
+  Server server{host};
+  static Received message;
+  for (;;) {
+    mach_msg_return_t result = mach::mach_msg(&message.header, MACH_RCV_MSG, 0, sizeof message, requests);
+    if (result != MACH_MSG_SUCCESS) {
+      mach::print("drvserver %s: receive failed: %s\n", device, mach::error_name(result));
+      return 1;
+    }
+    mach_msg_id_t id = message.header.msgh_id;
+    if (id == protocol::kStart) start(server, message);
+    else if (id == protocol::kSubmit) submit(server, message);
+    else if (id == protocol::kStop) stop(server);
+    else if (id == protocol::kInject) inject(server, message);
+    else if (is_interrupt(id) && server.driver) server.driver->interrupt();
+  }
+}
+
+// The abstract classes' vtables (Driver, DeviceHost) name this; reaching it
+// is a bug, and a crash is the honest answer.
+extern "C" [[noreturn]] void __cxa_pure_virtual() { __builtin_trap(); }

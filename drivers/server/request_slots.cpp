@@ -1,0 +1,29 @@
+// Request slots of the driver server (see request_slots.h).
+#include "request_slots.h"
+
+namespace drvserver {
+
+namespace {
+
+constexpr int kSlots = 32;  // the kernel's DeviceObject::kSlots
+drivers::IoRequest g_slots[kSlots];
+bool g_used[kSlots];
+
+}  // namespace
+
+drivers::IoRequest* take_slot(const drivers::IoRequest& request) {
+  for (int i = 0; i < kSlots; ++i) {
+    if (g_used[i]) continue;
+    g_used[i] = true;
+    g_slots[i] = request;
+    return &g_slots[i];
+  }
+  return nullptr;
+}
+
+void release_slot(drivers::IoRequest& request) {
+  for (int i = 0; i < kSlots; ++i)
+    if (&g_slots[i] == &request) g_used[i] = false;
+}
+
+}  // namespace drvserver

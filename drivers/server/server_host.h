@@ -1,0 +1,61 @@
+// ServerHost: drivers::DeviceHost for a driver running in a Ring 3 server
+// (drvserver), over microcore traps and messages:
+//   configuration space  AMPHI_TRAP_DEVICE_CONFIG (the granted PCI device only)
+//   BARs                 AMPHI_TRAP_DEVICE_MAP on the BAR's address (uncached)
+//   DMA memory           AMPHI_TRAP_DMA_ALLOCATE
+//   interrupts           AMPHI_TRAP_MSI_BIND (PCI) / AMPHI_TRAP_INTERRUPT_BIND
+//                        (legacy line), delivered to the request port
+//   I/O ports            in/out instructions (the TSS bitmap admits ours)
+//   completions          kComplete messages to the kernel's port
+// The transfer area and persistent memory were mapped by the kernel before
+// the server ran; kStart says where. The kernel checks every trap, so a
+// driver asking for what is not its device's is refused here as in the
+// kernel host.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drivers/device_host.h"
+#include "drivers/server_protocol.h"
+#include "libmach/mach.h"
+
+namespace drvserver {
+
+class ServerHost final : public drivers::DeviceHost {
+ public:
+  ServerHost(const char* device, mach_port_name_t requests, mach_port_name_t kernel)
+      : device_(device), requests_(requests), kernel_(kernel) {}
+
+  // Takes the instance's description from kStart.
+  void configure(const drivers::protocol::StartBody& start);
+  // The next completion is sent as garbage (Fault::bad_reply).
+  void arm_bad_reply() { bad_reply_armed_ = true; }
+  // A message to the kernel's port (any of the server -> kernel ids).
+  void send_to_kernel(int32_t id, const void* body, size_t size);
+
+  uint32_t config_read(uint16_t offset, uint8_t width) override;
+  void config_write(uint16_t offset, uint8_t width, uint32_t value) override;
+  volatile uint8_t* map_bar(uint8_t bar, uint64_t offset, uint64_t size) override;
+  uint8_t port_read8(uint16_t port) override;
+  void port_write8(uint16_t port, uint8_t value) override;
+  drivers::Memory allocate_dma(size_t size) override;
+  drivers::Memory transfer() override { return transfer_; }
+  drivers::Memory persistent() override { return persistent_; }
+  bool enable_interrupt(drivers::MessageSignal* signal) override;
+  void acknowledge_interrupt() override;
+  void complete(drivers::IoRequest& request) override;
+  uint64_t now_ns() override { return mach::clock_ns(); }
+  void log(const char* message) override;
+
+ private:
+  const char* device_;
+  mach_port_name_t requests_;
+  mach_port_name_t kernel_;
+  drivers::DeviceInfo info_;
+  drivers::Memory transfer_;
+  drivers::Memory persistent_;
+  bool bad_reply_armed_ = false;
+};
+
+}  // namespace drvserver

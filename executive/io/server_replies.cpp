@@ -1,0 +1,95 @@
+// Reply checks for driver servers (see server_replies.h).
+#include "server_replies.h"
+
+#include <cstring>
+
+namespace executive::io {
+
+namespace {
+
+// Linux errnos end at 4095; anything else is not a status a driver makes.
+bool plausible_status(int32_t status) { return status <= 0 && status >= -4095; }
+
+bool same_request(const drivers::IoRequest& a, const drivers::IoRequest& b) {
+  return a.operation == b.operation && a.control_code == b.control_code && a.offset == b.offset &&
+         a.length == b.length && a.buffer == b.buffer;
+}
+
+}  // namespace
+
+const char* verdict_name(ReplyVerdict verdict) {
+  switch (verdict) {
+    case ReplyVerdict::ok: return "ok";
+    case ReplyVerdict::wrong_size: return "wrong size";
+    case ReplyVerdict::unknown_tag: return "unknown tag";
+    case ReplyVerdict::altered: return "altered request";
+    case ReplyVerdict::bad_status: return "bad status";
+    case ReplyVerdict::bad_length: return "bad length";
+    case ReplyVerdict::bad_geometry: return "bad geometry";
+    case ReplyVerdict::bad_state: return "bad saved state";
+  }
+  return "?";
+}
+
+bool RequestLedger::record(const drivers::IoRequest& request, uint64_t now_ns) {
+  Entry* free_entry = nullptr;
+  for (Entry& entry : entries_) {
+    if (entry.used && entry.request.tag == request.tag) return false;
+    if (!entry.used && !free_entry) free_entry = &entry;
+  }
+  if (!free_entry) return false;
+  free_entry->used = true;
+  free_entry->since_ns = now_ns ? now_ns : 1;
+  free_entry->request = request;
+  ++count_;
+  return true;
+}
+
+ReplyVerdict RequestLedger::accept(const void* body, size_t size, drivers::IoRequest* done) {
+  if (size != sizeof(drivers::IoRequest)) return ReplyVerdict::wrong_size;
+  drivers::IoRequest reply;
+  std::memcpy(&reply, body, sizeof reply);
+  Entry* match = nullptr;
+  for (Entry& entry : entries_)
+    if (entry.used && entry.request.tag == reply.tag) match = &entry;
+  if (!match) return ReplyVerdict::unknown_tag;
+  if (!same_request(match->request, reply)) return ReplyVerdict::altered;
+  if (!plausible_status(reply.status)) return ReplyVerdict::bad_status;
+  if (reply.transferred > reply.length) return ReplyVerdict::bad_length;
+  *done = match->request;
+  done->status = reply.status;
+  done->transferred = reply.transferred;
+  match->used = false;
+  --count_;
+  return ReplyVerdict::ok;
+}
+
+uint64_t RequestLedger::oldest_ns() const {
+  uint64_t oldest = 0;
+  for (const Entry& entry : entries_)
+    if (entry.used && (!oldest || entry.since_ns < oldest)) oldest = entry.since_ns;
+  return oldest;
+}
+
+void RequestLedger::clear() {
+  for (Entry& entry : entries_) entry.used = false;
+  count_ = 0;
+}
+
+ReplyVerdict check_started(const void* body, size_t size, drivers::protocol::StartedBody* out) {
+  if (size != sizeof *out) return ReplyVerdict::wrong_size;
+  std::memcpy(out, body, sizeof *out);
+  uint32_t block = out->geometry.block_size;
+  if (block & (block - 1)) return ReplyVerdict::bad_geometry;
+  if (block && out->geometry.capacity_bytes % block) return ReplyVerdict::bad_geometry;
+  return ReplyVerdict::ok;
+}
+
+ReplyVerdict check_stopped(const void* body, size_t size, drivers::SavedState* out) {
+  if (size != sizeof *out) return ReplyVerdict::wrong_size;
+  std::memcpy(out, body, sizeof *out);
+  if (out->size > drivers::SavedState::kCapacity) return ReplyVerdict::bad_state;
+  return ReplyVerdict::ok;
+}
+
+}  // namespace executive::io

@@ -1,0 +1,59 @@
+// Judging what a driver server says. Nothing a server sends is believed
+// (drivers/server_protocol.h): the server host records every request it
+// hands over in a RequestLedger and accepts a completion only if it answers
+// one of them unchanged, with a status and length that can be right. The
+// other replies (kStarted, kStopped) are checked for shape here too, so the
+// rules live in one portable, host-tested place.
+//
+// Not locked: the server backend holds its own lock around every call.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "drivers/io_request.h"
+#include "drivers/server_protocol.h"
+
+namespace executive::io {
+
+enum class ReplyVerdict : uint8_t {
+  ok,
+  wrong_size,     // the body is not the size the message id calls for
+  unknown_tag,    // completes nothing we handed over (or completes it twice)
+  altered,        // operation, offset, length or buffer differ from the request
+  bad_status,     // not 0 and not a negative errno
+  bad_length,     // transferred more than asked
+  bad_geometry,   // kStarted: block size not a power of two, capacity not whole blocks
+  bad_state,      // kStopped: saved state larger than its buffer
+};
+const char* verdict_name(ReplyVerdict verdict);
+
+class RequestLedger {
+ public:
+  static constexpr size_t kCapacity = 32;  // DeviceObject::kSlots
+
+  // A request handed to the server at `now_ns`. False when the ledger is
+  // full or the tag is already outstanding (a host bug, not the server's).
+  bool record(const drivers::IoRequest& request, uint64_t now_ns);
+  // A kComplete body of `size` bytes. On ok the request leaves the ledger
+  // and `*done` is the original with the reply's status and transferred.
+  ReplyVerdict accept(const void* body, size_t size, drivers::IoRequest* done);
+  // When the oldest outstanding request was handed over; 0 when none is.
+  uint64_t oldest_ns() const;
+  size_t outstanding() const { return count_; }
+  void clear();
+
+ private:
+  struct Entry {
+    bool used = false;
+    uint64_t since_ns = 0;
+    drivers::IoRequest request;
+  };
+  Entry entries_[kCapacity];
+  size_t count_ = 0;
+};
+
+ReplyVerdict check_started(const void* body, size_t size, drivers::protocol::StartedBody* out);
+ReplyVerdict check_stopped(const void* body, size_t size, drivers::SavedState* out);
+
+}  // namespace executive::io

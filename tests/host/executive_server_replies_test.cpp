@@ -1,0 +1,100 @@
+// The server host's reply checks (executive/io/server_replies.cpp).
+#include <gtest/gtest.h>
+
+#include "../../executive/io/server_replies.h"
+
+using namespace executive::io;
+using drivers::IoOperation;
+using drivers::IoRequest;
+
+namespace {
+
+IoRequest request(uint64_t tag, uint32_t length = 4096) {
+  IoRequest r;
+  r.tag = tag;
+  r.operation = IoOperation::read;
+  r.offset = 8192;
+  r.length = length;
+  r.buffer = 65536;
+  return r;
+}
+
+IoRequest answered(IoRequest r, int32_t status, uint32_t transferred) {
+  r.status = status;
+  r.transferred = transferred;
+  return r;
+}
+
+}  // namespace
+
+TEST(ServerReplies, AcceptsACompletionOfARecordedRequestOnce) {
+  RequestLedger ledger;
+  ASSERT_TRUE(ledger.record(request(0x105), 1000));
+  EXPECT_EQ(ledger.outstanding(), 1u);
+  EXPECT_EQ(ledger.oldest_ns(), 1000u);
+  IoRequest reply = answered(request(0x105), drivers::kIoOk, 4096);
+  IoRequest done;
+  EXPECT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::ok);
+  EXPECT_EQ(done.tag, 0x105u);
+  EXPECT_EQ(done.transferred, 4096u);
+  EXPECT_EQ(ledger.outstanding(), 0u);
+  EXPECT_EQ(ledger.oldest_ns(), 0u);
+  // The same completion again answers nothing outstanding.
+  EXPECT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::unknown_tag);
+}
+
+TEST(ServerReplies, RefusesWhatCannotBeRight) {
+  RequestLedger ledger;
+  ASSERT_TRUE(ledger.record(request(7), 5));
+  IoRequest done;
+  IoRequest unknown = answered(request(8), 0, 0);
+  EXPECT_EQ(ledger.accept(&unknown, sizeof unknown, &done), ReplyVerdict::unknown_tag);
+  IoRequest altered = answered(request(7), 0, 0);
+  altered.offset = 0;  // a server may not redirect the request
+  EXPECT_EQ(ledger.accept(&altered, sizeof altered, &done), ReplyVerdict::altered);
+  IoRequest positive = answered(request(7), 12, 0);
+  EXPECT_EQ(ledger.accept(&positive, sizeof positive, &done), ReplyVerdict::bad_status);
+  IoRequest huge = answered(request(7), -100000, 0);
+  EXPECT_EQ(ledger.accept(&huge, sizeof huge, &done), ReplyVerdict::bad_status);
+  IoRequest overlong = answered(request(7), 0, 4097);
+  EXPECT_EQ(ledger.accept(&overlong, sizeof overlong, &done), ReplyVerdict::bad_length);
+  IoRequest fine = answered(request(7), drivers::kIoError, 0);
+  EXPECT_EQ(ledger.accept(&fine, sizeof fine - 4, &done), ReplyVerdict::wrong_size);
+  // None of the refusals consumed the request.
+  EXPECT_EQ(ledger.outstanding(), 1u);
+  EXPECT_EQ(ledger.accept(&fine, sizeof fine, &done), ReplyVerdict::ok);
+  EXPECT_EQ(done.status, drivers::kIoError);
+}
+
+TEST(ServerReplies, LedgerIsBoundedAndRefusesDuplicateTags) {
+  RequestLedger ledger;
+  for (uint64_t i = 0; i < RequestLedger::kCapacity; ++i) ASSERT_TRUE(ledger.record(request(i), 100 + i));
+  EXPECT_FALSE(ledger.record(request(999), 1));
+  EXPECT_EQ(ledger.oldest_ns(), 100u);
+  ledger.clear();
+  EXPECT_EQ(ledger.outstanding(), 0u);
+  ASSERT_TRUE(ledger.record(request(3), 1));
+  EXPECT_FALSE(ledger.record(request(3), 2));
+}
+
+TEST(ServerReplies, StartedAndStoppedBodiesAreChecked) {
+  drivers::protocol::StartedBody started{};
+  started.status = 0;
+  started.geometry = {1 << 20, 512};
+  drivers::protocol::StartedBody out;
+  EXPECT_EQ(check_started(&started, sizeof started, &out), ReplyVerdict::ok);
+  EXPECT_EQ(out.geometry.block_size, 512u);
+  EXPECT_EQ(check_started(&started, sizeof started + 4, &out), ReplyVerdict::wrong_size);
+  started.geometry = {1000, 512};
+  EXPECT_EQ(check_started(&started, sizeof started, &out), ReplyVerdict::bad_geometry);
+  started.geometry = {3 * 768, 768};
+  EXPECT_EQ(check_started(&started, sizeof started, &out), ReplyVerdict::bad_geometry);
+
+  drivers::SavedState state;
+  state.size = 16;
+  drivers::SavedState saved;
+  EXPECT_EQ(check_stopped(&state, sizeof state, &saved), ReplyVerdict::ok);
+  EXPECT_EQ(saved.size, 16u);
+  state.size = drivers::SavedState::kCapacity + 1;
+  EXPECT_EQ(check_stopped(&state, sizeof state, &saved), ReplyVerdict::bad_state);
+}
