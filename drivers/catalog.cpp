@@ -4,7 +4,7 @@
 namespace drivers {
 
 const DriverKind* find_driver_kind(std::string_view name) {
-  static const DriverKind* const kAll[] = {&kNullDriver, &kRamDiskDriver, &kUartDriver};
+  static const DriverKind* const kAll[] = {&kNullDriver, &kRamDiskDriver, &kUartDriver, &kVirtioBlockDriver};
   for (const DriverKind* kind : kAll)
     if (name == kind->name) return kind;
   return nullptr;

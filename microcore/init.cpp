@@ -27,7 +27,7 @@ void on_user_return(hal::TrapFrame& frame) {
   if (thread->task->personality) run_personality_return_hook(*thread->task, frame);
 }
 
-void on_tick(void*) { scheduler_tick(); }
+void on_tick(void*, bool from_user) { scheduler_tick(from_user); }
 
 }  // namespace
 

@@ -79,6 +79,7 @@ rtl::Result<void> start(const StartOptions& options) {
   register_memory_syscalls();
   register_file_syscalls();
   register_time_syscalls();
+  register_resource_syscalls();
   register_signal_syscalls();
   register_system_syscalls();
   register_module_syscalls();

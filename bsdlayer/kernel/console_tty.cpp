@@ -3,8 +3,11 @@
 // through the discipline (echo, line editing, ^C); readers that find
 // nothing to read get EAGAIN from the device and sleep on readers() outside
 // the process lock (kernel/sys_file.cpp), to be woken by the next byte.
+// Reads from a background group, and writes with TOSTOP, pass the job-
+// control check first (kernel/tty_job_control.cpp).
 #include "bsdlayer/bsdlayer.h"
 #include "bsdlayer/linux/errno.h"
+#include "bsdlayer/linux/signal.h"
 #include "bsdlayer/process.h"
 #include "bsdlayer/tty/line_discipline.h"
 #include "bsdlayer/vfs/vfs.h"
@@ -34,6 +37,7 @@ void on_input(uint8_t byte) {
 }
 
 SysResult<size_t> read(void*, uint64_t, void* buffer, size_t length, uint32_t flags) {
+  if (int64_t rc = check_job_control_locked(linux_abi::kSIGTTIN)) return sys_error(static_cast<int>(-rc));
   if (!g_discipline.can_read()) return sys_error(LINUX_EAGAIN);
   auto result = g_discipline.read(static_cast<uint8_t*>(buffer), length);
   if (result.is_error()) return sys_error(LINUX_EAGAIN);
@@ -42,6 +46,9 @@ SysResult<size_t> read(void*, uint64_t, void* buffer, size_t length, uint32_t fl
 }
 
 SysResult<size_t> write(void*, uint64_t, const void* buffer, size_t length, uint32_t) {
+  if (g_discipline.termios().c_lflag & linux_abi::kTOSTOP) {
+    if (int64_t rc = check_job_control_locked(linux_abi::kSIGTTOU)) return sys_error(static_cast<int>(-rc));
+  }
   return g_discipline.write(static_cast<const uint8_t*>(buffer), length);
 }
 

@@ -31,13 +31,15 @@ bool gen_stat(int pid, ProcText& out) {
   uint32_t tty = tty_nr(*process);
   int tpgid = tty ? console_tty::foreground_pgid() : -1;
   uint32_t threads = process->task ? process->task->thread_count() : 0;
-  // Fields 1-52 (man 5 proc). Amphi does not split user and system time:
-  // all of it is reported as utime. Priority 20 / nice 0 is Linux's default.
+  CpuTimes times = process_cpu_times_locked(*process);
+  // Fields 1-52 (man 5 proc): 14-17 are utime, stime, cutime, cstime.
+  // Priority 20 / nice 0 is Linux's default.
   out.appendf("{} ({}) {} {} {} {} {} {} {} ", process->pid, process->name, process_state(*process),
               process->parent ? process->parent->pid : 0, process->pgid, process->sid, tty, tpgid,
               0x400000 /* flags: PF_RANDOMIZE, as for Linux's user processes */);
-  out.appendf("0 0 0 0 {} 0 0 0 20 0 {} 0 {} ", ns_to_ticks(process_cpu_ns(*process)), threads,
-              ns_to_ticks(process->start_ns));
+  out.appendf("0 0 0 0 {} {} {} {} 20 0 {} 0 {} ", ns_to_ticks(times.user_ns), ns_to_ticks(times.system_ns),
+              ns_to_ticks(process->children_cpu_times.user_ns), ns_to_ticks(process->children_cpu_times.system_ns),
+              threads, ns_to_ticks(process->start_ns));
   out.appendf("{} {} 18446744073709551615 ", memory.virtual_bytes, memory.resident_pages);
   // startcode endcode startstack kstkesp kstkeip signal blocked sigignore
   // sigcatch wchan nswap cnswap exit_signal processor rt_priority policy
@@ -132,8 +134,6 @@ const ProcEntry kPidEntries[] = {
     {"exe", VnodeType::symlink, gen_exe},
 };
 const size_t kPidEntryCount = sizeof kPidEntries / sizeof kPidEntries[0];
-
-uint64_t process_cpu_ns(const Process& process) { return process.task ? process.task->cpu_time_ns() : 0; }
 
 char process_state(const Process& process) {
   if (process.state == ProcessState::zombie || !process.task) return 'Z';

@@ -17,8 +17,6 @@ extern const size_t kPidEntryCount;
 // Shared figures.
 inline constexpr uint64_t kUserHz = 100;  // Linux's USER_HZ: clock ticks in /proc
 inline uint64_t ns_to_ticks(uint64_t ns) { return ns / (1'000'000'000 / kUserHz); }
-// The process's task's CPU time (0 for a zombie).
-uint64_t process_cpu_ns(const Process& process);
 // 'R', 'S' or 'Z' as Linux's state letters.
 char process_state(const Process& process);
 

@@ -8,6 +8,7 @@
 #include "executive/io_manager.h"
 #include "executive/modules.h"
 #include "executive/system_info.h"
+#include "microcore/load_average.h"
 #include "microcore/personality.h"
 #include "proc_providers.h"
 #include "rtl/alloc.h"
@@ -16,27 +17,6 @@ namespace bsdlayer::proc {
 namespace {
 
 constexpr uint64_t kNsPerCentisecond = 10'000'000;
-
-struct ProcessCounts {
-  uint64_t total = 0;
-  uint64_t runnable = 0;
-  uint64_t cpu_ns = 0;  // live processes' CPU time
-  int last_pid = 0;
-};
-
-ProcessCounts count_processes() {
-  ProcessCounts counts;
-  for_each_process(
-      [](Process& process, void* context) {
-        auto& c = *static_cast<ProcessCounts*>(context);
-        ++c.total;
-        if (process_state(process) == 'R') ++c.runnable;
-        c.cpu_ns += process_cpu_ns(process);
-        if (process.pid > c.last_pid) c.last_pid = process.pid;
-      },
-      &counts);
-  return counts;
-}
 
 bool gen_version(int, ProcText& out) {
   // Linux's linux_banner, with the uname values (release, version).
@@ -75,27 +55,16 @@ bool gen_meminfo(int, ProcText& out) {
 }
 
 bool gen_stat(int, ProcText& out) {
-  uint64_t now = microcore::now_ns();
   executive::system_info::SchedulerFigures scheduler = executive::system_info::scheduler();
-  ProcessCounts counts = count_processes();
-  uint64_t idle = scheduler.idle_ns < now ? scheduler.idle_ns : now;
-  uint64_t busy = now - idle;
-  // User time is what live processes ran (their tasks' CPU time); the rest
-  // of the busy time is the kernel's (and exited processes'). Tools (top)
-  // subtract successive readings, so each figure never goes down, though
-  // the live sum does when a process exits (hence the running maxima).
-  static uint64_t last_user_ns = 0, last_system_ns = 0;  // under BsdLock
-  uint64_t user = counts.cpu_ns < busy ? counts.cpu_ns : busy;
-  if (user > last_user_ns) last_user_ns = user;
-  uint64_t system = busy > last_user_ns ? busy - last_user_ns : 0;
-  if (system > last_system_ns) last_system_ns = system;
-  uint64_t user_ticks = ns_to_ticks(last_user_ns), system_ticks = ns_to_ticks(last_system_ns);
-  uint64_t idle_ticks = ns_to_ticks(idle);
-  for (const char* name : {"cpu ", "cpu0"})
-    out.appendf("{} {} 0 {} {} 0 0 0 0 0 0\n", name, user_ticks, system_ticks, idle_ticks);
+  // The whole CPU's time by what each timer tick interrupted: Ring 3, the
+  // kernel, the idle thread. Each count only grows, as top expects.
+  const uint64_t hz = scheduler.tick_hz ? scheduler.tick_hz : kUserHz;
+  const uint64_t user = scheduler.user_ticks * kUserHz / hz, system = scheduler.system_ticks * kUserHz / hz;
+  const uint64_t idle = scheduler.idle_ticks * kUserHz / hz;
+  for (const char* name : {"cpu ", "cpu0"}) out.appendf("{} {} 0 {} {} 0 0 0 0 0 0\n", name, user, system, idle);
   // btime 0: the wall clock starts at the epoch at boot (sys_time.cpp).
   out.appendf("intr 0\nctxt {}\nbtime 0\nprocesses {}\nprocs_running {}\nprocs_blocked 0\nsoftirq 0\n",
-              scheduler.context_switches, counts.last_pid, counts.runnable);
+              scheduler.context_switches, last_allocated_pid(), scheduler.runnable);
   return true;
 }
 
@@ -107,9 +76,14 @@ bool gen_uptime(int, ProcText& out) {
 }
 
 bool gen_loadavg(int, ProcText& out) {
-  // No decaying averages are kept: all three report the run queue now.
-  ProcessCounts counts = count_processes();
-  out.appendf("{0}.00 {0}.00 {0}.00 {0}/{1} {2}\n", counts.runnable, counts.total, counts.last_pid);
+  // The microcore's decayed averages, then runnable/all threads and the
+  // last pid handed out, as Linux's loadavg_proc_show.
+  executive::system_info::SchedulerFigures scheduler = executive::system_info::scheduler();
+  for (uint64_t fixed : scheduler.load) {
+    microcore::LoadAverage::Decimal figure = microcore::LoadAverage::to_decimal(fixed);
+    out.appendf("{}.{:02} ", figure.whole, figure.hundredths);
+  }
+  out.appendf("{}/{} {}\n", scheduler.runnable, scheduler.threads, last_allocated_pid());
   return true;
 }
 

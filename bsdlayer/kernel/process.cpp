@@ -12,6 +12,7 @@ namespace {
 rtl::Spinlock g_lock;  // the process table, parent/child links, the VFS
 rtl::IntrusiveList<Process, &Process::table_node> g_processes;
 int g_next_pid = 1;
+int g_last_pid = 0;  // the last pid or tid handed out (/proc/loadavg)
 
 constexpr int kWnohang = 1, kWuntraced = 2, kWcontinued = 8;
 constexpr int kSigkill = 9;
@@ -29,7 +30,7 @@ int allocate_pid_locked() {
   for (;;) {
     int pid = g_next_pid++;
     if (g_next_pid > 32767) g_next_pid = 2;
-    if (!find_process(pid) && !tid_in_use_locked(pid)) return pid;
+    if (!find_process(pid) && !tid_in_use_locked(pid)) return g_last_pid = pid;
   }
 }
 
@@ -58,6 +59,7 @@ void on_task_exit(microcore::Task& task) {
   process->files.reset();  // closes every descriptor (pipes see their end go away)
   process->cwd = nullptr;
   if (!process->exited_by_call) process->wait_status = status_from_task(task) & 0x7f;
+  process->cpu_times = process_cpu_times_locked(*process);  // final: the task goes next
   process->state = ProcessState::zombie;
   process->task = nullptr;
   // Every thread is gone; their tids go back to the pid space.
@@ -100,6 +102,8 @@ bool matches(const Process& child, int pid, int caller_pgid) {
 }
 
 }  // namespace
+
+int last_allocated_pid() { return g_last_pid; }
 
 void lock_bsd() { g_lock.lock(); }
 void unlock_bsd() { g_lock.unlock(); }
@@ -327,7 +331,7 @@ void become_single_threaded() {
   recompute_blocked_locked(*process);
 }
 
-int64_t wait_for_child(int pid, uint64_t user_status, int options) {
+int64_t wait_for_child(int pid, uint64_t user_status, int options, CpuTimes* reaped) {
   Process* self = current_process();
   for (;;) {
     // Interrupts stay off from the scan to the sleep, so a child's exit in
@@ -371,6 +375,10 @@ int64_t wait_for_child(int pid, uint64_t user_status, int options) {
     }
     if (zombie) {
       int child_pid = zombie->pid, status = zombie->wait_status;
+      CpuTimes times = zombie->cpu_times;
+      times += zombie->children_cpu_times;
+      self->children_cpu_times += times;
+      if (reaped) *reaped = times;
       self->children.remove(*zombie);
       destroy_process_locked(zombie);
       unlock_bsd();

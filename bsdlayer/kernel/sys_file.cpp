@@ -8,6 +8,7 @@
 #include "bsdlayer/bsdlayer.h"
 #include "bsdlayer/linux/errno.h"
 #include "bsdlayer/linux/fcntl.h"
+#include "bsdlayer/linux/signal.h"
 #include "bsdlayer/linux/syscall_numbers.h"
 #include "bsdlayer/linux/termios.h"
 #include "bsdlayer/pipe.h"
@@ -498,6 +499,7 @@ int64_t tty_ioctl(OpenFile& file, uint32_t request, uint64_t argument) {
       Termios termios;
       if (!microcore::copy_from_user(&termios, argument, sizeof termios)) return -LINUX_EFAULT;
       BsdLock lock;
+      if (int64_t rc = console_tty::check_job_control_locked(kSIGTTOU)) return rc;
       // Output is written synchronously, so the "W" (drain) forms need no wait.
       if (request == kTCSETSF || request == kTCSETSF2) tty.flush_input();
       tty.set_termios(termios);
@@ -516,7 +518,13 @@ int64_t tty_ioctl(OpenFile& file, uint32_t request, uint64_t argument) {
       WinSize size;
       if (!microcore::copy_from_user(&size, argument, sizeof size)) return -LINUX_EFAULT;
       BsdLock lock;
-      (void)tty.set_winsize(size);  // SIGWINCH to the foreground group: with the signal code
+      // Only a real change tells the foreground job (Linux's tty_do_resize).
+      if (tty.set_winsize(size) && console_tty::foreground_pgid()) {
+        SigInfo info{};
+        info.signo = kSIGWINCH;
+        info.code = kSI_KERNEL;
+        post_group_signal_locked(console_tty::foreground_pgid(), kSIGWINCH, &info);
+      }
       return 0;
     }
     case kTIOCGPGRP: {
@@ -535,6 +543,7 @@ int64_t tty_ioctl(OpenFile& file, uint32_t request, uint64_t argument) {
       if (!microcore::copy_from_user(&pgid, argument, sizeof pgid)) return -LINUX_EFAULT;
       if (pgid < 0) return -LINUX_EINVAL;
       BsdLock lock;
+      if (int64_t rc = console_tty::check_job_control_locked(kSIGTTOU)) return rc;
       console_tty::set_foreground_pgid(pgid);
       if (!console_tty::session()) console_tty::set_session(process->sid);
       return 0;
@@ -567,6 +576,7 @@ int64_t tty_ioctl(OpenFile& file, uint32_t request, uint64_t argument) {
       int which = static_cast<int>(argument);
       if (which != kTCIFLUSH && which != kTCOFLUSH && which != kTCIOFLUSH) return -LINUX_EINVAL;
       BsdLock lock;
+      if (int64_t rc = console_tty::check_job_control_locked(kSIGTTOU)) return rc;
       if (which != kTCOFLUSH) tty.flush_input();
       return 0;
     }

@@ -106,11 +106,16 @@ int64_t sys_exit_group(SyscallContext& c) { exit_current(static_cast<int>(c.arg[
 
 int64_t sys_wait4(SyscallContext& c) {
   if (c.arg[2] & ~uint64_t(0x3 | 0x8 | 0x40000000 | 0x20000000 | 0x80000000)) return -LINUX_EINVAL;
+  // The rusage is the reaped child's (zeros for a stop or continue report).
   if (c.arg[3]) {
-    uint8_t rusage[144] = {};
-    if (!microcore::copy_to_user(c.arg[3], rusage, sizeof rusage)) return -LINUX_EFAULT;
+    if (int64_t rc = copy_rusage_to_user(c.arg[3], CpuTimes{}); rc < 0) return rc;
   }
-  return wait_for_child(static_cast<int>(c.arg[0]), c.arg[1], static_cast<int>(c.arg[2]));
+  CpuTimes reaped;
+  int64_t result = wait_for_child(static_cast<int>(c.arg[0]), c.arg[1], static_cast<int>(c.arg[2]), &reaped);
+  if (result > 0 && c.arg[3]) {
+    if (int64_t rc = copy_rusage_to_user(c.arg[3], reaped); rc < 0) return rc;
+  }
+  return result;
 }
 
 int64_t sys_getpgid(SyscallContext& c) {

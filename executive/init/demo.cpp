@@ -9,7 +9,8 @@
 //   demo=bench     ipcbench: the IPC benchmark (scripts/bench ipc).
 //   demo=fpu       three fputest tasks keep SSE values live across preemption.
 //   demo=devices   devtest drives the RTC and HPET from Ring 3 with granted
-//                  ports, device memory, DMA and interrupts-as-messages.
+//                  ports, device memory, DMA and interrupts-as-messages, and
+//                  probes the virtio disk's PCI configuration and an MSI.
 //   demo=memhog    a task that allocates until memory runs out.
 //   demo=ipctest   ipctest: bad-input and notification checks of the Mach
 //                  traps, with a peer copy whose death it is notified of.
@@ -19,6 +20,7 @@
 #include "executive/cpio_archive.h"
 #include "hal/clock.h"
 #include "hal/memory_layout.h"
+#include "hal/pci_ecam.h"
 #include "microcore/device_services.h"
 #include "microcore/kernel_heap.h"
 #include "microcore/physical_memory.h"
@@ -82,6 +84,22 @@ void fairness_monitor(void*) {
   rtl::pr_info("fairness: done");
 }
 
+// The first modern virtio-blk function on bus 0 (scripts/lib/amphi_qemu.py
+// attaches one to every boot); false if there is none.
+bool find_virtio_disk(uint8_t* device, uint8_t* function) {
+  const hal::pci::ConfigAccess& ecam = hal::pci::ecam();
+  for (uint8_t d = 0; d < 32; ++d) {
+    for (uint8_t f = 0; f < 8; ++f) {
+      if (ecam.read32(ecam.context, 0, d, f, 0) == 0x10421af4) {
+        *device = d;
+        *function = f;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // A user-mode driver gets exactly its device's resources: the RTC's two
 // ports and interrupt line, the HPET's register page, a DMA allowance. A
 // second instance, granted nothing, tries a port and is stopped by the CPU.
@@ -104,6 +122,9 @@ void start_device_demo(const CpioArchive& initrd) {
         TRY(microcore::grant_interrupt(t, 8));
         TRY(microcore::grant_device_memory(t, 0xfed00000, 0x1000));
         TRY(microcore::grant_dma(t, 64 * 1024));
+        uint8_t device = 0, function = 0;
+        if (!find_virtio_disk(&device, &function)) return rtl::Error(rtl::Errc::not_found, "no virtio disk");
+        TRY(microcore::grant_pci_device(t, 0, device, function));
         return {};
       }();
       if (granted.is_error()) rtl::pr_err("demo: grants failed: {}", granted.error().what());

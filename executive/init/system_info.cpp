@@ -37,7 +37,11 @@ size_t format_cpu_flags(char* out, size_t capacity) { return hal::format_cpu_fla
 
 SchedulerFigures scheduler() {
   microcore::SchedulerStatistics statistics = microcore::scheduler_statistics();
-  return {statistics.idle_ns, statistics.context_switches};
+  return {statistics.idle_ns,      statistics.context_switches,
+          statistics.user_ticks,   statistics.system_ticks,
+          statistics.idle_ticks,   statistics.tick_hz,
+          {statistics.load[0], statistics.load[1], statistics.load[2]},
+          statistics.runnable,     statistics.threads};
 }
 
 const char* compiler() { return kCompiler; }

@@ -100,7 +100,11 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
     uint32_t merged = value;
     if (width < 4) {
       uint32_t shift = (offset & 3) * 8, mask = ((1u << (width * 8)) - 1) << shift;
-      merged = (config_read(offset & ~3u, 4) & ~mask) | ((value << shift) & mask);
+      // ECAM writes whole dwords. The status register beside the command
+      // register clears its bits on writing 1s, so its half is written as
+      // zeros rather than as read.
+      uint32_t others = (offset & ~3u) == 4 ? config_read(4, 4) & 0x0000ffffu : config_read(offset & ~3u, 4);
+      merged = (others & ~mask) | ((value << shift) & mask);
     }
     hal::pci::ecam().write32(hal::pci::ecam().context, info().pci_bus, info().pci_device, info().pci_function,
                              offset & ~3u, merged);

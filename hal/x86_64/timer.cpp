@@ -14,9 +14,9 @@ uint32_t g_hz = 0;
 TickFunction g_tick = nullptr;
 void* g_context = nullptr;
 
-void on_tick(TrapFrame&, void*) {
+void on_tick(TrapFrame& frame, void*) {
   g_ticks = g_ticks + 1;
-  if (g_tick) g_tick(g_context);
+  if (g_tick) g_tick(g_context, frame.from_user());
 }
 
 }  // namespace

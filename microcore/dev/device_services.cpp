@@ -5,15 +5,21 @@
 // the interrupt and wakes the delivery thread; that kernel thread sends the
 // messages. The line stays masked until the driver acknowledges, so a level-
 // triggered device cannot storm while its server runs (MINIX 3 and seL4 do
-// the same).
+// the same). MSI vectors (AMPHI_TRAP_MSI_BIND) take the same road but need
+// no masking: they are edge-triggered, and a burst while the server is busy
+// collapses into one message with a count.
 //
 // Locking: per-task device state is changed only by the task's own traps or
-// by the kernel before the task runs; the binding table is shared with the
-// interrupt handler and guarded by g_bindings (interrupts off).
+// by the kernel before the task runs; the binding tables are shared with the
+// interrupt handlers and guarded by g_bindings and g_msi_bindings
+// (interrupts off; never both at once).
 #include "microcore/device_services.h"
+
+#include "task_devices.h"
 
 #include "hal/interrupt_controller.h"
 #include "hal/memory_layout.h"
+#include "hal/message_signal.h"
 #include "hal/segments.h"
 #include "hal/trap.h"
 #include "microcore/abi/message.h"
@@ -33,30 +39,7 @@ namespace {
 
 constexpr uint8_t kIsaIrqs = 16;
 constexpr uint8_t kFirstIrqVector = 0x30;
-constexpr int kMaxGrants = 8;
-constexpr int kMaxDmaBuffers = 16;
-
-struct MemoryGrant {
-  uint64_t physical;
-  uint64_t size;
-};
-
-struct DmaAllocation {
-  uint64_t physical;
-  uint64_t pages;
-};
-
-struct TaskDevices {
-  uint8_t* io_bitmap = nullptr;  // kIoBitmapBytes, 1 = denied; null = no ports
-  uint64_t io_generation = 0;
-  MemoryGrant memory[kMaxGrants] = {};
-  int memory_count = 0;
-  uint16_t interrupt_mask = 0;  // granted ISA IRQs
-  uint64_t dma_limit = 0;
-  uint64_t dma_used = 0;
-  DmaAllocation dma[kMaxDmaBuffers] = {};
-  int dma_count = 0;
-};
+constexpr uint8_t kMsiVectors = hal::msi::kVectorCount;
 
 struct Binding {
   Task* owner;
@@ -66,14 +49,9 @@ struct Binding {
 
 // Bindings per ISA IRQ; shared with the interrupt handler.
 rtl::SpinlockProtected<Binding[kIsaIrqs]> g_bindings;
+// Bindings per MSI vector (index: vector - hal::msi::kFirstVector).
+rtl::SpinlockProtected<Binding[kMsiVectors]> g_msi_bindings;
 WaitQueue g_delivery_queue;
-
-rtl::Result<TaskDevices*> devices_of(Task& task) {
-  if (!task.devices) task.devices = TRY(rtl::try_make<TaskDevices>()).leak();
-  return static_cast<TaskDevices*>(task.devices);
-}
-
-TaskDevices* existing_devices(Task& task) { return static_cast<TaskDevices*>(task.devices); }
 
 void on_device_interrupt(hal::TrapFrame&, void* context) {
   auto irq = static_cast<uint8_t>(reinterpret_cast<uintptr_t>(context));
@@ -82,16 +60,48 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
   wake_one(g_delivery_queue);
 }
 
+// The context is the owning task (a task binds at most one vector): the
+// vector is only known after hal::msi::allocate_vector has installed us.
+void on_msi(hal::TrapFrame&, void* context) {
+  g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
+    for (Binding& binding : bindings)
+      if (binding.owner == context && binding.port) ++binding.pending;
+  });
+  wake_one(g_delivery_queue);
+}
+
+template <size_t N>
+Binding take_pending(rtl::SpinlockProtected<Binding[N]>& table, size_t index) {
+  return table.with([&](Binding (&bindings)[N]) {
+    Binding taken = bindings[index];
+    bindings[index].pending = 0;
+    return taken;
+  });
+}
+
+template <size_t N>
+bool any_pending(rtl::SpinlockProtected<Binding[N]>& table) {
+  return table.with([](Binding (&bindings)[N]) {
+    for (const Binding& b : bindings)
+      if (b.pending) return true;
+    return false;
+  });
+}
+
 // Kernel thread: turns pending interrupts into messages.
 void deliver_interrupts(void*) {
   for (;;) {
     auto flags = rtl::platform::irq_save();
+    for (uint8_t index = 0; index < kMsiVectors; ++index) {
+      Binding binding = take_pending(g_msi_bindings, index);
+      if (!binding.pending || !binding.port) continue;
+      rtl::platform::irq_restore(flags);
+      amphi_interrupt_message body{uint32_t(hal::msi::kFirstVector + index), binding.pending};
+      ipc_send_kernel_message(binding.port, AMPHI_MSG_ID_MSI, &body, sizeof body);
+      flags = rtl::platform::irq_save();
+    }
     for (uint8_t irq = 0; irq < kIsaIrqs; ++irq) {
-      Binding binding = g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
-        Binding taken = bindings[irq];
-        bindings[irq].pending = 0;
-        return taken;
-      });
+      Binding binding = take_pending(g_bindings, irq);
       if (!binding.pending || !binding.port) continue;
       rtl::platform::irq_restore(flags);
       amphi_interrupt_message body{irq, binding.pending};
@@ -99,12 +109,7 @@ void deliver_interrupts(void*) {
       flags = rtl::platform::irq_save();
     }
     // Interrupts stay off from the last check until we sleep: no lost wakeup.
-    bool any = g_bindings.with([](Binding (&bindings)[kIsaIrqs]) {
-      for (const Binding& b : bindings)
-        if (b.pending) return true;
-      return false;
-    });
-    if (!any) block_on(g_delivery_queue, 0);
+    if (!any_pending(g_bindings) && !any_pending(g_msi_bindings)) block_on(g_delivery_queue, 0);
     rtl::platform::irq_restore(flags);
   }
 }
@@ -118,6 +123,13 @@ bool memory_granted(const TaskDevices& devices, uint64_t physical, uint64_t size
 }
 
 }  // namespace
+
+rtl::Result<TaskDevices*> devices_of(Task& task) {
+  if (!task.devices) task.devices = TRY(rtl::try_make<TaskDevices>()).leak();
+  return static_cast<TaskDevices*>(task.devices);
+}
+
+TaskDevices* existing_devices(Task& task) { return static_cast<TaskDevices*>(task.devices); }
 
 rtl::Result<void> grant_io_ports(Task& task, uint16_t first, uint16_t count) {
   if (count == 0 || uint32_t(first) + count > 65536) return rtl::Error(rtl::Errc::invalid_argument, "bad port range");
@@ -213,6 +225,43 @@ rtl::Result<void> acknowledge_interrupt(Task& task, uint8_t irq) {
   return hal::interrupt_controller::set_isa_irq_masked(irq, false);
 }
 
+rtl::Result<MsiBinding> bind_msi(Task& task, uint32_t receive_right_name) {
+  TaskDevices* devices = existing_devices(task);
+  if (!devices || !devices->pci.granted)
+    return rtl::Error(rtl::Errc::permission_denied, "no PCI device granted to this task");
+  if (devices->msi_vector) return rtl::Error(rtl::Errc::busy, "the task already has an MSI vector");
+  ipc::Port* port = TRY(ipc_kernel_send_right(task, receive_right_name));
+  auto vector = hal::msi::allocate_vector(on_msi, &task);
+  if (vector.is_error()) {
+    ipc_release_kernel_send_right(port);
+    return vector.error();
+  }
+  // No interrupt can come before this: the device learns the message only
+  // from the task, after the trap returns.
+  g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
+    bindings[vector.value() - hal::msi::kFirstVector] = {&task, port, 0};
+  });
+  devices->msi_vector = vector.value();
+  hal::msi::Message message = hal::msi::message_for(vector.value());
+  return MsiBinding{message.address, message.data};
+}
+
+void release_msi(Task& task) {
+  TaskDevices* devices = existing_devices(task);
+  if (!devices || !devices->msi_vector) return;
+  uint8_t vector = devices->msi_vector;
+  devices->msi_vector = 0;
+  // Handler first: once it is gone no interrupt can count into the slot.
+  hal::msi::release_vector(vector);
+  ipc::Port* port = g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
+    Binding& binding = bindings[vector - hal::msi::kFirstVector];
+    ipc::Port* bound = binding.port;
+    binding = {};
+    return bound;
+  });
+  if (port) ipc_release_kernel_send_right(port);
+}
+
 void load_io_permissions(Task& task) {
   TaskDevices* devices = existing_devices(task);
   if (devices && devices->io_bitmap)
@@ -235,6 +284,7 @@ void release_devices(Task& task) {
     (void)hal::set_interrupt_handler(kFirstIrqVector + irq, nullptr, nullptr);
     ipc_release_kernel_send_right(port);
   }
+  release_msi(task);
   if (!devices) return;
   // The address map is gone by now (teardown order), so the frames are free.
   for (int i = 0; i < devices->dma_count; ++i) free_frames(devices->dma[i].physical, devices->dma[i].pages);

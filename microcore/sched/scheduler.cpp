@@ -12,6 +12,8 @@
 #include "hal/fpu.h"
 #include "hal/cpu.h"
 #include "hal/cpu_local.h"
+#include "hal/timer.h"
+#include "microcore/load_average.h"
 #include "microcore/object_zones.h"
 #include "microcore/device_services.h"
 #include "microcore/task.h"
@@ -23,11 +25,14 @@ namespace {
 struct Processor {
   rtl::IntrusiveList<Thread, &Thread::queue_node> ready[kPriorityLevels];
   uint32_t ready_mask = 0;  // bit p set <=> ready[p] not empty
+  uint32_t ready_count = 0;  // threads in ready[], for the load
   Thread* current = nullptr;
   Thread* idle = nullptr;
   rtl::IntrusiveList<Thread, &Thread::timer_node> timers;  // sorted by deadline
   Thread* dead = nullptr;  // exited; reaped after the next switch
   SchedulerStatistics statistics{};
+  LoadAverage load;
+  uint64_t ticks_to_load_sample = 0;
 };
 
 Processor g_cpu;
@@ -45,11 +50,31 @@ class InterruptsOff {
 void enqueue(Thread* thread) {
   g_cpu.ready[thread->priority].push_back(*thread);
   g_cpu.ready_mask |= 1u << thread->priority;
+  ++g_cpu.ready_count;
 }
 
 void dequeue(Thread* thread) {
   g_cpu.ready[thread->priority].remove(*thread);
   if (g_cpu.ready[thread->priority].empty()) g_cpu.ready_mask &= ~(1u << thread->priority);
+  --g_cpu.ready_count;
+}
+
+// Runnable threads: the ready queues plus the running one (unless idle).
+uint32_t runnable_threads() { return g_cpu.ready_count + (g_cpu.current != g_cpu.idle ? 1 : 0); }
+
+// Interrupt context. The tick goes to whoever it interrupted.
+void account_tick(Thread* current, bool from_user) {
+  if (current == g_cpu.idle) {
+    ++g_cpu.statistics.idle_ticks;
+  } else if (from_user) {
+    ++current->user_ticks;
+    ++g_cpu.statistics.user_ticks;
+  } else {
+    ++current->system_ticks;
+    ++g_cpu.statistics.system_ticks;
+  }
+  if (g_cpu.ticks_to_load_sample == 0) g_cpu.ticks_to_load_sample = load_sample_ticks(hal::timer::frequency_hz());
+  if (--g_cpu.ticks_to_load_sample == 0) g_cpu.load.sample(runnable_threads());
 }
 
 Thread* pick_next() {
@@ -259,9 +284,10 @@ uint32_t wake_all(WaitQueue& queue, WakeReason reason) {
   __builtin_unreachable();
 }
 
-void scheduler_tick() {
+void scheduler_tick(bool from_user) {
   Thread* current = g_cpu.current;
   if (!current) return;
+  account_tick(current, from_user);
   if (current != g_cpu.idle && current->slice_ticks_left > 0 && --current->slice_ticks_left == 0)
     current->need_resched = true;
   uint64_t now = hal::clock::now_ns();
@@ -281,7 +307,13 @@ void preempt_if_needed() {
 
 SchedulerStatistics scheduler_statistics() {
   InterruptsOff off;
-  return g_cpu.statistics;
+  SchedulerStatistics statistics = g_cpu.statistics;
+  statistics.tick_hz = hal::timer::frequency_hz();
+  for (int i = 0; i < 3; ++i) statistics.load[i] = g_cpu.load.fixed(i);
+  statistics.runnable = runnable_threads();
+  const uint64_t live = live_thread_count();
+  statistics.threads = static_cast<uint32_t>(live > 0 ? live - 1 : 0);  // not the idle thread
+  return statistics;
 }
 
 }  // namespace microcore

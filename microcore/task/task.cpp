@@ -60,6 +60,22 @@ uint64_t Task::cpu_time_ns() const {
   return total;
 }
 
+Task::CpuUsage Task::cpu_usage() const {
+  CpuUsage usage{exited_cpu_ns_, exited_user_ticks_, exited_system_ticks_};
+  for (const Thread& thread : threads_) {
+    usage.ns += thread.cpu_time_ns;
+    usage.user_ticks += thread.user_ticks;
+    usage.system_ticks += thread.system_ticks;
+  }
+  return usage;
+}
+
+void Task::account_exited_thread(const Thread& thread) {
+  exited_cpu_ns_ += thread.cpu_time_ns;
+  exited_user_ticks_ += thread.user_ticks;
+  exited_system_ticks_ += thread.system_ticks;
+}
+
 void Task::kill(int status) {
   if (dying_) return;
   dying_ = true;
@@ -74,7 +90,7 @@ void Task::kill(int status) {
 void Task::add_thread(Thread& thread) { threads_.push_back(thread); }
 
 void Task::remove_thread(Thread& thread) {
-  account_exited_thread(thread.cpu_time_ns);
+  account_exited_thread(thread);
   threads_.remove(thread);
 }
 

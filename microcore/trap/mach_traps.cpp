@@ -119,6 +119,26 @@ int64_t trap_interrupt_ack(const Arguments& a) {
   return acked.is_ok() ? KERN_SUCCESS : device_error(acked.error());
 }
 
+// Returns the value read (a 32-bit quantity, so never negative) or -kr.
+int64_t trap_device_config(const Arguments& a) {
+  if (a.a0 > 0xffff || a.a1 > 4 || a.a2 > 0xffffffffull) return -KERN_INVALID_ARGUMENT;
+  auto result = pci_config_access(*current_thread()->task, static_cast<uint16_t>(a.a0), static_cast<uint8_t>(a.a1),
+                                   static_cast<uint32_t>(a.a2), a.a3 != 0);
+  return result.is_ok() ? int64_t{result.value()} : -int64_t{device_error(result.error())};
+}
+
+int64_t trap_msi_bind(const Arguments& a) {
+  Task& task = *current_thread()->task;
+  auto binding = bind_msi(task, static_cast<uint32_t>(a.a0));
+  if (binding.is_error()) return device_error(binding.error());
+  if (!hal::copy_to_user(a.a1, &binding.value().address, sizeof(uint64_t)) ||
+      !hal::copy_to_user(a.a2, &binding.value().data, sizeof(uint32_t))) {
+    release_msi(task);  // the caller cannot have learnt the message: take the vector back
+    return KERN_INVALID_ADDRESS;
+  }
+  return KERN_SUCCESS;
+}
+
 int64_t mach_trap(uint32_t number, const Arguments& a) {
   switch (number) {
     case AMPHI_TRAP_NULL: return 0;
@@ -149,6 +169,8 @@ int64_t mach_trap(uint32_t number, const Arguments& a) {
     case AMPHI_TRAP_DMA_ALLOCATE: return trap_dma_allocate(a);
     case AMPHI_TRAP_INTERRUPT_BIND: return trap_interrupt_bind(a);
     case AMPHI_TRAP_INTERRUPT_ACK: return trap_interrupt_ack(a);
+    case AMPHI_TRAP_DEVICE_CONFIG: return trap_device_config(a);
+    case AMPHI_TRAP_MSI_BIND: return trap_msi_bind(a);
     default: return -KERN_INVALID_ARGUMENT;
   }
 }

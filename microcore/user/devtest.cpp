@@ -3,8 +3,12 @@
 //   - I/O ports 0x70/0x71, granted through the TSS I/O bitmap;
 //   - the HPET's registers, mapped uncached into this task;
 //   - a pinned DMA buffer and its physical address;
-//   - IRQ 8 (the RTC's periodic interrupt) delivered as Mach messages.
-// With args "denied" it touches port 0x64, which it was not granted: the
+//   - IRQ 8 (the RTC's periodic interrupt) delivered as Mach messages;
+//   - the configuration space of its one granted PCI device (the virtio
+//     disk), with the registers that place the device refused, and an MSI
+//     vector bound to a port.
+// With args "denied" it first sees PCI configuration and MSI refused
+// without a grant, then touches port 0x64, which it was not granted: the
 // CPU refuses and the kernel terminates the task, nothing else.
 #include "libmach/mach.h"
 
@@ -40,10 +44,65 @@ int fail(const char* what, int64_t code) {
   return 1;
 }
 
+int64_t config_read(uint16_t offset, uint8_t width) { return mach::trap(AMPHI_TRAP_DEVICE_CONFIG, offset, width, 0, 0); }
+int64_t config_write(uint16_t offset, uint8_t width, uint32_t value) {
+  return mach::trap(AMPHI_TRAP_DEVICE_CONFIG, offset, width, value, 1);
+}
+
+// 5. The granted PCI device's configuration space and an MSI vector.
+int check_pci() {
+  int64_t ids = config_read(0, 4);
+  if (ids < 0) return fail("read PCI ids", ids);
+  mach::print("devtest: PCI config of the granted device reads %x:%x\n", static_cast<unsigned>(ids & 0xffff),
+              static_cast<unsigned>(ids >> 16));
+  int64_t bar = config_read(0x10, 4);
+  int64_t kr = config_write(0x10, 4, 0xfee00000);
+  if (kr != -KERN_PROTECTION_FAILURE || config_read(0x10, 4) != bar) return fail("a BAR write was allowed", kr);
+  kr = config_write(0x12, 2, 0);
+  if (kr != -KERN_PROTECTION_FAILURE) return fail("a BAR half-write was allowed", kr);
+  if (config_read(1, 2) != -KERN_INVALID_ARGUMENT || config_read(4096, 1) != -KERN_INVALID_ARGUMENT)
+    return fail("misaligned or out-of-range config access accepted", 0);
+  // The MSI-X capability's table location is the kernel's too.
+  int64_t at = (config_read(0x06, 2) & 0x10) ? config_read(0x34, 1) & 0xfc : 0;
+  for (int step = 0; at >= 0x40 && step < 48 && config_read(static_cast<uint16_t>(at), 1) != 0x11; ++step)
+    at = config_read(static_cast<uint16_t>(at + 1), 1) & 0xfc;
+  if (at < 0x40) return fail("no MSI-X capability on the device", at);
+  kr = config_write(static_cast<uint16_t>(at + 4), 4, 0);
+  if (kr != -KERN_PROTECTION_FAILURE) return fail("an MSI-X table move was allowed", kr);
+  // Writes elsewhere work: the command register keeps what we write back.
+  int64_t command = config_read(0x04, 2);
+  kr = config_write(0x04, 2, static_cast<uint32_t>(command));
+  if (kr != 0 || config_read(0x04, 2) != command) return fail("command register write", kr);
+  mach::print("devtest: PCI BAR and MSI-X table writes refused (KERN_PROTECTION_FAILURE)\n");
+
+  mach_port_name_t port = MACH_PORT_NULL;
+  kr = mach::port_allocate(MACH_PORT_RIGHT_RECEIVE, &port);
+  if (kr != KERN_SUCCESS) return fail("port allocate", kr);
+  uint64_t address = 0;
+  uint32_t data = 0;
+  kr = mach::trap(AMPHI_TRAP_MSI_BIND, port, reinterpret_cast<uint64_t>(&address), reinterpret_cast<uint64_t>(&data));
+  if (kr != KERN_SUCCESS) return fail("MSI bind", kr);
+  if ((address & 0xfff00000) != 0xfee00000 || data < 0x50 || data > 0x6f) return fail("MSI message", data);
+  kr = mach::trap(AMPHI_TRAP_MSI_BIND, port, reinterpret_cast<uint64_t>(&address), reinterpret_cast<uint64_t>(&data));
+  if (kr != KERN_FAILURE) return fail("a second MSI vector was given", kr);
+  mach::print("devtest: MSI vector %x bound: message %lx <- %x\n", data, address, data);
+  return 0;
+}
+
 }  // namespace
 
 int main(const char* args) {
   if (mach::string_equal(args, "denied")) {
+    int64_t config = config_read(0, 4);
+    uint64_t address = 0;
+    uint32_t data = 0;
+    int64_t msi = mach::trap(AMPHI_TRAP_MSI_BIND, 0, reinterpret_cast<uint64_t>(&address),
+                             reinterpret_cast<uint64_t>(&data));
+    if (config != -KERN_PROTECTION_FAILURE || msi != KERN_PROTECTION_FAILURE)
+      mach::print("devtest: FAIL PCI access without a grant: config %d, MSI %d\n", static_cast<int>(config),
+                  static_cast<int>(msi));
+    else
+      mach::print("devtest: PCI config and MSI refused without a grant\n");
     mach::print("devtest: reading port 0x64, which was not granted\n");
     inb(0x64);
     mach::print("devtest: FAIL the read of port 0x64 was allowed\n");
@@ -109,6 +168,7 @@ int main(const char* args) {
     if (kr != KERN_SUCCESS) return fail("acknowledge IRQ 8", kr);
   }
   cmos_write(0x8b, cmos_read(0x8b) & ~0x40);
+  if (check_pci() != 0) return 1;
   mach::print("devtest: all device services work from Ring 3\n");
   return 0;
 }

@@ -28,6 +28,15 @@ VmObject::VmObject(Kind kind, FrameSource* frames, uint64_t pages, uint64_t phys
 VmObject::~VmObject() {
   if (root_) free_subtree(root_, levels_);
   RTL_ASSERT(resident_ == 0);
+  // Dropping backing_ as a member would destroy the chain below by
+  // recursion, one kernel-stack frame set per object: a process that forked
+  // thousands of times overflows the stack that way. Unlink each object we
+  // hold the last reference to first, so each dies with no backing of its own.
+  rtl::RefPtr<VmObject> next = std::move(backing_);
+  while (next && next->ref_count() == 1) {
+    rtl::RefPtr<VmObject> after = std::move(next->backing_);
+    next = std::move(after);  // destroys the old `next`
+  }
 }
 
 rtl::Result<rtl::RefPtr<VmObject>> VmObject::create_anonymous(FrameSource& frames, uint64_t pages) {

@@ -5,6 +5,10 @@ An ESP image is made fresh for every boot from the build's esp/ directory,
 with \\amphi\\boot.cfg carrying that boot's kernel command line, so runs never
 share mutable state. OVMF's variable store is copied per boot for the same
 reason.
+
+Every boot also gets its own copy of the build's virtio-blk test disk
+(build/disk.img, scripts/mkdisk.py) as a modern-only virtio-blk-pci device,
+so a guest that writes to it changes nothing for the next boot.
 """
 import os
 import shutil
@@ -33,6 +37,12 @@ def guest_status(qemu_exit_code):
     if qemu_exit_code >= 3 and qemu_exit_code % 2 == 1:
         return (qemu_exit_code - 1) // 2
     return qemu_exit_code
+
+
+def disk_image(build_dir):
+    """The build's virtio-blk test disk (target amphi_disk), or None."""
+    path = os.path.join(build_dir, "disk.img")
+    return path if os.path.exists(path) else None
 
 
 def default_ramdisk(build_dir):
@@ -67,6 +77,11 @@ class BootImage:
         self.vars = os.path.join(self.workdir, "OVMF_VARS.fd")
         shutil.copy(find_first(OVMF_VARS_CANDIDATES, "OVMF variable store"), self.vars)
         self.code = find_first(OVMF_CODE_CANDIDATES, "OVMF firmware")
+        self.disk = None
+        source = disk_image(build_dir)
+        if source:
+            self.disk = os.path.join(self.workdir, "disk.img")
+            shutil.copy(source, self.disk)
 
     def _make_fat_image(self):
         env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
@@ -95,6 +110,9 @@ class BootImage:
                "-drive", f"format=raw,file={self.image}",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                "-nic", "none"]
+        if self.disk:
+            cmd += ["-drive", f"file={self.disk},if=none,id=blk0,format=raw",
+                    "-device", "virtio-blk-pci,drive=blk0,disable-legacy=on"]
         if graphic:
             cmd += ["-serial", "stdio", "-monitor", "none"]
         else:

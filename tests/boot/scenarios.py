@@ -5,6 +5,7 @@
     tests/boot/scenarios.py --build-dir build ready
 """
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -23,6 +24,23 @@ def wait_for_shell(boot):
 def check(condition, message):
     if not condition:
         raise ScenarioFailure(message)
+
+
+def run_steps(boot, steps, timeout=60):
+    """Types each step's input, then waits for its expected output before
+    the next one is sent."""
+    for keys, expected in steps:
+        boot.send(keys)
+        boot.expect(expected, timeout=timeout)
+
+
+def power_off_cleanly(boot):
+    """Ends a shell scenario: poweroff must stop the machine with status 0,
+    and nothing on the way may have panicked."""
+    boot.send("poweroff\n")
+    status = boot.wait_exit(timeout=60)
+    check(status == 0, f"poweroff left status {status}")
+    check("Kernel panic" not in boot.transcript, "the kernel panicked")
 
 
 def scenario_ready(build):
@@ -224,14 +242,22 @@ def scenario_lifecycle(build):
 def scenario_devices(build):
     """A Ring 3 driver gets exactly its device's resources: granted I/O
     ports, device memory, DMA memory and interrupts delivered as messages
-    work; an ungranted port ends the task, not the kernel."""
+    work; the granted PCI device's configuration space is readable but its
+    BARs and MSI-X table location are not writable; one MSI vector binds;
+    without a grant PCI and MSI are refused; an ungranted port ends the
+    task, not the kernel."""
     with Boot(build, cmdline="demo=devices") as boot:
         boot.expect(r"devtest: RTC seconds register reads [0-9a-f]+ via ports 0x70/0x71")
         boot.expect(r"devtest: HPET mapped at [0-9a-f]+: vendor 8086, period \d+ fs, counter advanced by [1-9]\d*")
         boot.expect(r"devtest: mapping ungranted device memory refused \(KERN_PROTECTION_FAILURE\)")
         boot.expect(r"devtest: DMA buffer [0-9a-f]+ -> physical [0-9a-f]+, 8192 bytes, zeroed yes")
         boot.expect(r"devtest: interrupt 8 delivered as a message .* 5 of 5", timeout=60)
+        boot.expect(r"devtest: PCI config of the granted device reads 1af4:1042")
+        boot.expect(r"devtest: PCI BAR and MSI-X table writes refused \(KERN_PROTECTION_FAILURE\)")
+        boot.expect(r"devtest: MSI vector (5[0-9a-f]|6[0-9a-f]) bound: message fee0[0-9a-f]{4} <- \1")
         boot.expect(r"devtest: all device services work from Ring 3")
+        check("devtest: PCI config and MSI refused without a grant" in boot.transcript,
+              "PCI configuration or MSI was not refused without a grant")
         check(re.search(r"task \d+ \(devtest\): general protection fault at rip 0x[0-9a-f]+ - terminated",
                         boot.transcript) is not None, "the ungranted port access was not stopped")
         check("devtest: FAIL" not in boot.transcript and "Kernel panic" not in boot.transcript,
@@ -264,10 +290,7 @@ def scenario_busybox_shell(build):
         boot.expect(r"6\.1\.0-amphi-\S+\s+Linux\s+amphi", timeout=60)
         boot.send("echo data > /tmp/f && cat /tmp/f && ls /tmp\n")
         boot.expect(r"data\s+f", timeout=60)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_busybox_signals(build):
@@ -308,10 +331,127 @@ def scenario_busybox_signals(build):
         boot.expect(r"# ", timeout=10)
         boot.send("sh -c 'kill -SEGV $$'; echo segv-status-$?\n")
         boot.expect(r"segv-status-139", timeout=30)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
+
+
+def wait_for_job_state(boot, job, state, attempts=30):
+    """Asks the shell for its jobs until `job` is in `state`: a background
+    job gets stopped only once it has run far enough to touch the terminal.
+    Each attempt waits for the shell's answer; there is no sleep."""
+    for attempt in range(attempts):
+        boot.send(f"jobs; echo jobs-{attempt}-$((0))-done\n")
+        listing = boot.expect(rf"jobs-{attempt}-0-done", timeout=30)
+        text = boot.transcript[:listing.start()]
+        if re.search(rf"\[\d\][+-]?\s+{state}\s+{job}", text[text.rfind(f"jobs; echo jobs-{attempt}"):]):
+            return
+    raise ScenarioFailure(f"job '{job}' never showed '{state}'")
+
+
+def scenario_busybox_job_control(build):
+    """Job control at the terminal under busybox's shell: a background job
+    that reads the tty is stopped by SIGTTIN and `fg` resumes its read; with
+    `stty tostop` a background write is stopped by SIGTTOU; a background
+    tcsetattr is stopped too; an orphaned group's read fails with EIO
+    instead of stopping; TIOCSWINSZ stores the size and sends SIGWINCH to
+    the foreground group only when it changes."""
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        boot.send("cat &\n")
+        wait_for_job_state(boot, "cat", r"Stopped \(tty input\)")
+        run_steps(boot, [
+            ("fg\n", r"fg\r?\ncat"),
+            ("read-by-cat\n", r"read-by-cat\r?\nread-by-cat"),  # the echo, then cat's copy
+            ("\x04", r"# "),
+            ("echo cat-status-$?\n", r"cat-status-0"),
+        ], timeout=30)
+        # tcsetattr from the background: SIGTTOU, whatever TOSTOP says.
+        boot.send("stty echo &\n")
+        wait_for_job_state(boot, "stty echo", r"Stopped \(tty output\)")
+        run_steps(boot, [("fg; echo stty-status-$?\n", r"stty-status-0")], timeout=30)
+        # A background write goes through until TOSTOP is set.
+        boot.send("stty tostop; echo written-$((6*7)) &\n")
+        wait_for_job_state(boot, r"echo written-\S+", r"Stopped \(tty output\)")
+        check("written-42" not in boot.transcript, "a background write went through with TOSTOP set")
+        run_steps(boot, [
+            ("fg\n", r"written-42"),
+            ("stty -tostop; echo bg-$((1+1))-write &\n", r"bg-2-write"),
+        ], timeout=30)
+        # Orphaned: cat's parent exits at once, so no shell could continue
+        # it; its read fails with EIO, at once or when the next line wakes
+        # it (either order on the console is right).
+        orphan_from = len(boot.transcript)
+        boot.send("sh -c 'cat </dev/tty &'\n")
+        boot.send("echo orphan-$((3*3))\n")
+        boot.expect(r"orphan-9", timeout=30)
+        if "cat: read error: Input/output error" not in boot.transcript[orphan_from:]:
+            boot.expect(r"cat: read error: Input/output error", timeout=30)
+        run_steps(boot, [
+            # SIGWINCH reaches the foreground job (sh and its stty) once:
+            # the second stty sets the same size.
+            ("sh -c 'trap \"echo got-winch\" WINCH; stty rows 30 cols 100; stty size; "
+             "stty rows 30 cols 100; echo winch-$((2+3))'\n", r"got-winch\r?\n30 100\r?\nwinch-5"),
+            ("stty size\n", r"^30 100"),
+        ], timeout=30)
+        power_off_cleanly(boot)
+
+
+def scenario_busybox_accounting(build):
+    """Load averages and CPU time: with a spinner in the background the
+    1-minute load average rises above 0.00 once the 5-second sampler has
+    seen it, /proc/loadavg counts it as runnable; `time` on a 2-second
+    spinner reports user time near 2 s and real >= user + sys (ticks
+    charged by the privilege level they interrupted, summed at wait4);
+    /proc/PID/stat and /proc/stat carry the split."""
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        boot.send("/usr/bin/spin &\n")
+        boot.expect(r"# ", timeout=30)
+        # The guest polls its own /proc/loadavg once a second for up to a
+        # minute; the scenario only waits for the answer.
+        boot.send("for i in $(seq 60); do read one five fifteen running last < /proc/loadavg; "
+                  "[ $one != 0.00 ] && break; sleep 1; done; echo load=$one running=$running\n")
+        load = boot.expect(r"load=(\d+\.\d\d) running=(\d+)/(\d+)", timeout=120)
+        check(float(load.group(1)) > 0.0, f"1-minute load stayed {load.group(1)} with a spinner running")
+        check(int(load.group(2)) >= 2, f"{load.group(2)} runnable threads: the spinner and the reader expected")
+        boot.send("echo spin-utime=$(cut -d' ' -f14 /proc/$!/stat)\n")
+        utime = int(boot.expect(r"spin-utime=(\d+)", timeout=30).group(1))
+        check(utime > 0, "the spinner's /proc/PID/stat utime stayed 0")
+        boot.send("kill %1; wait\n")
+        boot.expect(r"# ", timeout=30)
+        boot.send("time timeout -s KILL 2 /usr/bin/spin\n")
+        t = boot.expect(r"real\s+(\d+)m (\d+\.\d+)s\s+user\s+(\d+)m (\d+\.\d+)s\s+sys\s+(\d+)m (\d+\.\d+)s",
+                        timeout=60)
+        real = int(t.group(1)) * 60 + float(t.group(2))
+        user = int(t.group(3)) * 60 + float(t.group(4))
+        system = int(t.group(5)) * 60 + float(t.group(6))
+        check(user >= 1.0, f"user {user} s for a 2-second spinner")
+        check(system < 0.5, f"sys {system} s for a loop that makes no system calls")
+        check(user + system <= real + 0.05, f"user {user} + sys {system} > real {real}")
+        boot.send("head -1 /proc/stat\n")
+        cpu = boot.expect(r"^cpu\s+(\d+) 0 (\d+) (\d+)", timeout=30)
+        check(int(cpu.group(1)) >= 200, f"/proc/stat user {cpu.group(1)} ticks after seconds of spinning")
+        power_off_cleanly(boot)
+
+
+def scenario_busybox_vi(build):
+    """busybox vi on the serial console: open a new file, insert text, ESC,
+    :wq, and the file holds the text. Each key waits for vi's screen update
+    before the next is sent: vi takes an ESC followed closely by more bytes
+    for the start of an escape sequence (a cursor key)."""
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        run_steps(boot, [
+            ("vi /tmp/edited.txt\n", r"- /tmp/edited\.txt \d+/\d+ \d+%"),
+            ("i", r"I /tmp/edited\.txt"),  # insert mode on the status line
+            ("typed in vi", r"typed in vi"),
+            ("\x1b", r"- /tmp/edited\.txt \[Modified\]"),  # ESC alone, back in command mode
+            (":", r"\x1b\[K:"),
+            ("wq\r", r"'/tmp/edited\.txt' 1L, 12C"),
+        ], timeout=30)
+        boot.expect(r"# ", timeout=30)
+        boot.send("cat /tmp/edited.txt; echo vi-$((1+1))-done\n")
+        boot.expect(r"^typed in vi\r?\nvi-2-done", timeout=30)
+        power_off_cleanly(boot)
 
 
 def scenario_busybox_proc(build):
@@ -344,10 +484,7 @@ def scenario_busybox_proc(build):
         boot.expect(r"^\[\s*\d+\.\d{6}\] Amphi \S+ ready in \d+ ms", timeout=30)
         boot.send("cat /proc/self/status | head -3\n")
         boot.expect(r"Name:\s+cat\s+Umask:\s+0022\s+State:\s+R \(running\)", timeout=30)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_modules(build):
@@ -402,10 +539,7 @@ def scenario_modules(build):
         boot.expect(r"hello: loaded", timeout=60)
         boot.expect(r"hello: unloaded", timeout=30)
         boot.expect(r"reload-rc=0", timeout=30)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 # The fuzz run in the scenario; `FUZZ_CALLS=N FUZZ_SEED=S tests/boot/scenarios.py
@@ -429,10 +563,7 @@ def scenario_syscall_fuzz(build):
         problems = [l.strip() for l in text.splitlines() if "fuzz: STALL" in l or "fuzz: CRASH" in l]
         check(re.search(rf"fuzz: {FUZZ_CALLS} calls done", text), "the fuzzer did not finish")
         check(end.group(1) == "0", f"fuzz exited with {end.group(1)}:\n  " + "\n  ".join(problems))
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_threads(build):
@@ -456,10 +587,7 @@ def scenario_threads(build):
         end = boot.expect(r"exec-exit=(\d+)|Kernel panic - not syncing.*", timeout=120)
         check("threads: exec from a threaded process ok" in boot.transcript, "execve from a threaded process failed")
         check(end.group(1) == "0", f"threads exec exited with {end.group(1)}")
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 def scenario_keyboard(build):
@@ -523,9 +651,7 @@ def scenario_busybox_tools(build):
             ("(echo sub; exit 3); echo sub=$?", r"sub=3"),
             ("cat <<EOF\nhere-$((2+2))\nEOF", r"here-4"),
         ]
-        for command, expected in steps:
-            boot.send(command + "\n")
-            boot.expect(expected, timeout=60)
+        run_steps(boot, [(command + "\n", expected) for command, expected in steps])
         boot.send("echo size=$(wc -c < /bin/busybox)\n")
         size = int(boot.expect(r"size=(\d+)", timeout=60).group(1))
         check(size == os.path.getsize("/bin/busybox"), f"wc -c /bin/busybox gave {size}")
@@ -533,10 +659,7 @@ def scenario_busybox_tools(build):
         boot.expect(r"^\s*16\s*\r?\nur=1", timeout=60)
         boot.send("dd if=/dev/zero bs=1k count=4 2>/dev/null | wc -c\n")
         boot.expect(r"^\s*4096\s*$", timeout=60)
-        boot.send("poweroff\n")
-        status = boot.wait_exit(timeout=60)
-        check(status == 0, f"poweroff left status {status}")
-        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        power_off_cleanly(boot)
 
 
 DIFFERENTIAL_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "differential.sh")
@@ -655,6 +778,39 @@ def scenario_driver_kernel_fault(build):
         boot.expect(r"injected fault in a kernel-mode driver", timeout=60)
         boot.expect(r"Kernel panic - not syncing: .*page fault", timeout=60)
         check(boot.wait_exit(timeout=60) == 70, "the panic did not power off with status 70")
+
+
+def scenario_virtio_blk(build):
+    """The virtio disk through the kernel-mode virtio-blk driver: it comes up
+    on MSI-X, the whole 16 MiB read from the busybox shell checksums like
+    the image the host wrote, a sector read alone names itself, and data
+    written to it reads back (the boot has its own copy of the image)."""
+    image = os.path.join(build, "disk.img")
+    with open(image, "rb") as f:
+        expected = hashlib.md5(f.read()).hexdigest()
+    with Boot(build) as boot:
+        boot.expect(r"blk0: virtio-blk: 32768 sectors \(16 MiB\), \d+ descriptors, MSI-X", timeout=60)
+        boot.expect(r"io: \\Device\\blk0 \(virtio-blk\) in kernel mode, 16384 KiB", timeout=60)
+        wait_for_shell(boot)
+        boot.send("drvctl list; echo list-rc=$?\n")
+        listing = boot.expect(r"list-rc=0", timeout=60)
+        check(re.search(r"^blk0\s+virtio-blk\s+kernel\s+running", boot.transcript[:listing.start()], re.MULTILINE),
+              "blk0 not listed as running")
+        boot.send("echo whole $(dd if=/dev/blk0 bs=64k 2>/dev/null | md5sum)\n")
+        whole = boot.expect(r"whole ([0-9a-f]{32}) -", timeout=180)
+        check(whole.group(1) == expected, f"the disk read {whole.group(1)}, the image is {expected}")
+        boot.send("echo one=$(dd if=/dev/blk0 bs=512 skip=12345 count=1 2>/dev/null | head -c 15)\n")
+        boot.expect(r"one=sector 00003039", timeout=60)
+        boot.send("head -c 8192 /bin/busybox | dd of=/dev/blk0 bs=4k seek=100 conv=notrunc 2>/dev/null; "
+                  "echo wrote $(dd if=/dev/blk0 bs=4k skip=100 count=2 2>/dev/null | md5sum) "
+                  "$(head -c 8192 /bin/busybox | md5sum)\n")
+        wrote = boot.expect(r"wrote ([0-9a-f]{32}) - ([0-9a-f]{32}) -", timeout=60)
+        check(wrote.group(1) == wrote.group(2), "what was written to blk0 did not read back")
+        boot.send("dd if=/dev/blk0 of=/dev/null bs=512 skip=32768 count=1\n")
+        boot.expect(r"0\+0 records in", timeout=60)
+        check("Kernel panic" not in boot.transcript, "the kernel panicked")
+        boot.send("poweroff\n")
+        check(boot.wait_exit(timeout=60) == 0, "poweroff did not exit 0")
 
 
 def scenario_driver_campaign(build):

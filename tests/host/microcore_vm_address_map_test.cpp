@@ -546,3 +546,21 @@ TEST_F(MicrocoreVm, AllocationFailureAtEveryStepLeaksNothing) {
     std::printf("resource %d: scenario completed with budget %d\n", int(resource), budget - 1);
   }
 }
+
+namespace {
+
+// A process that forks many times builds a long shadow chain; dropping it
+// must not recurse once per object (the kernel stack is a few pages; here
+// the host's 8 MiB stack overflows the same way).
+TEST(MicrocoreVmObject, ALongShadowChainIsFreedWithoutRecursion) {
+  FakeFrames frames;
+  constexpr unsigned kDepth = 300000;
+  rtl::RefPtr<VmObject> top = VmObject::create_anonymous(frames, 1).value();
+  ASSERT_TRUE(top->insert_page(0, frames.allocate_zeroed().value()).is_ok());
+  for (unsigned i = 0; i < kDepth; ++i) top = VmObject::create_shadow(std::move(top), 0, 1).value();
+  EXPECT_EQ(top->chain_depth(), kDepth);
+  top.reset();
+  EXPECT_EQ(frames.live(), 0u);
+}
+
+}  // namespace

@@ -35,6 +35,10 @@ int foreground_pgid();  // 0: none set yet
 void set_foreground_pgid(int pgid);
 int session();  // the session this is the controlling tty of; 0: none
 void set_session(int sid);
+// Job control for the calling process (kernel/tty_job_control.cpp), under
+// the lock: 0 to go ahead, -EIO, or -EINTR once `signo` (SIGTTIN for a
+// read, SIGTTOU otherwise) went to the caller's background group.
+int64_t check_job_control_locked(int signo);
 }  // namespace console_tty
 
 // Wall-clock time at boot (ns since the epoch); CLOCK_REALTIME adds the

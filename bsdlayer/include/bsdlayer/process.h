@@ -15,6 +15,7 @@
 
 #include <cstdint>
 
+#include "bsdlayer/accounting/cpu_times.h"
 #include "bsdlayer/signal/signal_frame.h"
 #include "bsdlayer/signal/signal_state.h"
 #include "bsdlayer/vfs/fd_table.h"
@@ -83,6 +84,11 @@ struct Process {
   char cmdline[256] = {};
   uint16_t cmdline_length = 0;
   uint64_t start_ns = 0;  // since boot, for /proc/PID/stat's starttime
+  // CPU time (kernel/sys_resource.cpp), under the lock: the last user/system
+  // split reported (reports never go down; final once a zombie), and the
+  // sum over the children reaped by wait4 (their own and their children's).
+  CpuTimes cpu_times;
+  CpuTimes children_cpu_times;
 
   rtl::IntrusiveListNode sibling_node;  // in the parent's children
   rtl::IntrusiveListNode table_node;    // in the process table
@@ -103,6 +109,8 @@ Process* find_process(int pid);
 // Calls visit for every process (zombies too), under BsdLock: visit must not
 // block or take the lock.
 void for_each_process(void (*visit)(Process& process, void* context), void* context);
+// The pid (or tid: one space) most recently handed out. Under BsdLock.
+int last_allocated_pid();
 
 // The first process (pid 1): runs `path` with `argv`.
 rtl::Result<void> start_init(const char* path, const char* const* argv, size_t argc);
@@ -136,7 +144,13 @@ bool process_has_thread_locked(const Process& process, int tid);
 // current task's `address`; returns how many.
 int futex_wake(uint64_t address, int count);
 void register_futex_syscalls();
-int64_t wait_for_child(int pid, uint64_t user_status, int options);
+// wait4: on reaping a zombie, adds its CPU times to the caller's children
+// times and stores them in *reaped (if given) for the rusage argument.
+int64_t wait_for_child(int pid, uint64_t user_status, int options, CpuTimes* reaped);
+// Under BsdLock: the process's user/system times now (kernel/sys_resource.cpp).
+CpuTimes process_cpu_times_locked(Process& process);
+// Writes a Linux struct rusage with these times (other fields 0); 0 or -EFAULT.
+int64_t copy_rusage_to_user(uint64_t user, const CpuTimes& times);
 
 // Signals (kernel/signal_delivery.cpp). post_signal_locked generates
 // `signo` for the process (SIGCONT resumes a stopped one, SIGKILL ends it

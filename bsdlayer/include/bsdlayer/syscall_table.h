@@ -26,6 +26,7 @@ void register_process_syscalls();
 void register_memory_syscalls();
 void register_file_syscalls();
 void register_time_syscalls();
+void register_resource_syscalls();  // times, getrusage: kernel/sys_resource.cpp
 void register_signal_syscalls();
 void register_system_syscalls();
 void register_module_syscalls();  // init/finit/delete_module: kernel/sys_module.cpp

@@ -38,6 +38,14 @@ size_t format_cpu_flags(char* out, size_t capacity);
 struct SchedulerFigures {
   uint64_t idle_ns;  // time the CPU spent in the idle thread
   uint64_t context_switches;
+  // Timer ticks by what they interrupted: Ring 3, the kernel, the idle thread.
+  uint64_t user_ticks;
+  uint64_t system_ticks;
+  uint64_t idle_ticks;
+  uint32_t tick_hz;
+  uint64_t load[3];    // 1/5/15-minute averages, microcore::LoadAverage fixed point
+  uint32_t runnable;   // threads runnable now, the caller included
+  uint32_t threads;    // live threads
 };
 SchedulerFigures scheduler();
 

@@ -29,4 +29,13 @@ rtl::Result<uint8_t> allocate_vector(InterruptHandler handler, void* context);
 void release_vector(uint8_t vector);
 Message message_for(uint8_t vector);
 
+// The encoding (Intel SDM vol. 3, 11.11): address 0xFEE00000 with the
+// destination APIC id in bits 19:12, physical destination mode, no
+// redirection hint; data = the vector with fixed delivery mode and edge
+// trigger (all other bits zero). Pure, so the host tests check it.
+inline constexpr uint64_t kMessageAddressBase = 0xfee00000;
+constexpr Message encode_message(uint32_t apic_id, uint8_t vector) {
+  return Message{kMessageAddressBase | (uint64_t(apic_id & 0xff) << 12), vector};
+}
+
 }  // namespace hal::msi

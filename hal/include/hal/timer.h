@@ -11,7 +11,9 @@ namespace hal::timer {
 
 inline constexpr uint8_t kTimerVector = 0x20;
 
-using TickFunction = void (*)(void* context);
+// from_user: the tick interrupted Ring 3 (its trap frame's CS), so the
+// scheduler can charge the tick to user or system time.
+using TickFunction = void (*)(void* context, bool from_user);
 
 // Needs clock::calibrate() and interrupt_controller::init() first.
 rtl::Result<void> start_periodic(uint32_t hz, TickFunction tick, void* context);

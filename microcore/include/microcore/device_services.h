@@ -3,7 +3,9 @@
 //   - device memory (MMIO) mapped into the task, uncached;
 //   - specific I/O ports, through the TSS I/O permission bitmap;
 //   - hardware interrupts delivered as Mach messages to a port;
-//   - pinned, physically contiguous memory for DMA, with its physical address.
+//   - pinned, physically contiguous memory for DMA, with its physical address;
+//   - the configuration space of one PCI device, and MSI vectors whose
+//     interrupts arrive as messages.
 //
 // Authority is explicit: the kernel (the executive's driver host) grants a
 // task the resources of its own device; the traps refuse anything else with
@@ -21,6 +23,10 @@ rtl::Result<void> grant_io_ports(Task& task, uint16_t first, uint16_t count);
 rtl::Result<void> grant_device_memory(Task& task, uint64_t physical, uint64_t size);
 rtl::Result<void> grant_interrupt(Task& task, uint8_t isa_irq);
 rtl::Result<void> grant_dma(Task& task, uint64_t max_bytes);
+// Configuration-space access to this one PCI function (its BARs still need
+// grant_device_memory to be mapped), and with it the right to one MSI
+// vector. not_found when nothing answers there.
+rtl::Result<void> grant_pci_device(Task& task, uint8_t bus, uint8_t device, uint8_t function);
 
 // The trap implementations (microcore/abi/traps.h), also callable by the
 // kernel on a task's behalf.
@@ -33,10 +39,29 @@ struct DmaBuffer {
 rtl::Result<DmaBuffer> allocate_dma_buffer(Task& task, uint64_t size);
 rtl::Result<void> bind_interrupt(Task& task, uint8_t isa_irq, uint32_t receive_right_name);
 rtl::Result<void> acknowledge_interrupt(Task& task, uint8_t isa_irq);
+// AMPHI_TRAP_DEVICE_CONFIG: width 1, 2 or 4, offset aligned to it and below
+// 4096. Reads return the value; writes to the BARs, the expansion ROM base
+// or the MSI-X table/PBA locations are refused (permission_denied).
+rtl::Result<uint32_t> pci_config_access(Task& task, uint16_t offset, uint8_t width, uint32_t value, bool write);
+// AMPHI_TRAP_MSI_BIND: one vector per task holding a PCI grant; its
+// interrupts arrive on the receive right as AMPHI_MSG_ID_MSI messages
+// (amphi_interrupt_message: irq = the vector, count). Returns the message
+// to program into the device. Released at teardown.
+//
+// Teardown does not touch the device itself: whoever restarts it (the
+// executive's server host) must stop its DMA (reset it, or clear bus
+// mastering) before the dead task's DMA memory can be reused.
+struct MsiBinding {
+  uint64_t address;
+  uint32_t data;
+};
+rtl::Result<MsiBinding> bind_msi(Task& task, uint32_t receive_right_name);
+void release_msi(Task& task);  // gives the task's vector back, if it has one
 
 // Scheduler hook: load the task's I/O bitmap (or none) into the TSS.
 void load_io_permissions(Task& task);
-// Task teardown: unbind interrupts, free DMA memory, drop the bitmap.
+// Task teardown: unbind interrupts and MSI vectors, free DMA memory, drop
+// the bitmap and the PCI grant.
 void release_devices(Task& task);
 // Starts the interrupt-delivery thread (once, at boot).
 void init_device_services();

@@ -49,8 +49,10 @@ void wake_thread(Thread* thread, WakeReason reason);
 // switches straight to `target` if given and ready-able, else schedules.
 WakeReason block_current(uint64_t deadline_ns, Thread* handoff_target);
 
-// Timer tick (interrupt context): accounting, slice expiry, timeouts.
-void scheduler_tick();
+// Timer tick (interrupt context): accounting (the tick goes to the
+// current thread's user or system ticks by the level it interrupted, or to
+// idle), slice expiry, timeouts, and every five seconds a load sample.
+void scheduler_tick(bool from_user);
 // Preemption point on the way back to user mode.
 void preempt_if_needed();
 
@@ -62,6 +64,18 @@ struct SchedulerStatistics {
   uint64_t context_switches;
   uint64_t handoffs;
   uint64_t idle_ns;
+  // Ticks by what they interrupted (the whole CPU's /proc/stat line).
+  uint64_t user_ticks;
+  uint64_t system_ticks;
+  uint64_t idle_ticks;
+  uint32_t tick_hz;
+  // Load: the decayed averages (LoadAverage fixed point), the threads
+  // runnable now (the running one included) and all live threads but idle.
+  // Every wait in the microcore can be interrupted or killed, so there is
+  // no uninterruptible state to add to the runnable count.
+  uint64_t load[3];
+  uint32_t runnable;
+  uint32_t threads;
 };
 SchedulerStatistics scheduler_statistics();
 

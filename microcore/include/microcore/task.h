@@ -26,6 +26,13 @@ class Task {
 
   // Accounting, summed over the task's threads (including exited ones).
   uint64_t cpu_time_ns() const;
+  struct CpuUsage {
+    uint64_t ns;            // exact time on the CPU
+    uint64_t user_ticks;    // ticks that interrupted it in Ring 3
+    uint64_t system_ticks;  // ticks that interrupted it in the kernel
+  };
+  // Read with interrupts off: the current thread's ticks change in the tick.
+  CpuUsage cpu_usage() const;
   uint32_t thread_count() const { return static_cast<uint32_t>(threads_.size()); }
   bool dying() const { return dying_; }
   Thread* first_thread() const { return threads_.front(); }
@@ -40,7 +47,7 @@ class Task {
   // Internal to the microcore (thread and task lifecycle).
   void add_thread(Thread& thread);
   void remove_thread(Thread& thread);  // last one out destroys the task
-  void account_exited_thread(uint64_t cpu_ns) { exited_cpu_ns_ += cpu_ns; }
+  void account_exited_thread(const Thread& thread);
 
   rtl::IntrusiveListNode list_node;  // in the global task list
 
@@ -54,6 +61,8 @@ class Task {
   uint64_t page_table_root_ = 0;  // 0 for the kernel task
   rtl::IntrusiveList<Thread, &Thread::task_node> threads_;
   uint64_t exited_cpu_ns_ = 0;
+  uint64_t exited_user_ticks_ = 0;
+  uint64_t exited_system_ticks_ = 0;
   bool dying_ = false;
   int exit_status_ = 0;
 

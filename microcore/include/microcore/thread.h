@@ -58,6 +58,11 @@ struct Thread {
   uint32_t slice_ticks_left;
   uint64_t cpu_time_ns;
   uint64_t switched_in_ns;
+  // Timer ticks that found this thread running, by the privilege level the
+  // tick interrupted: the user/system split of cpu_time_ns (sampled, as
+  // Linux's tick accounting; the exact total stays cpu_time_ns).
+  uint64_t user_ticks;
+  uint64_t system_ticks;
 
   void (*entry)(void*);
   void* argument;
