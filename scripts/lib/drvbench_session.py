@@ -19,7 +19,7 @@ PANIC = r"Kernel panic - not syncing[^\n]*"
 DRVBENCH_LINE = re.compile(r"^drvbench: ([^\r\n]*)", re.MULTILINE)
 FIELD = re.compile(r"(\w+)=(\S+)")
 # The "did not start" line of executive/io/io_manager.cpp, for the reason.
-START_FAILURE = re.compile(r"io: \\Device\\(\w+) \(\w+\) did not start in (\w+) mode: ([^\n]*)")
+START_FAILURE = re.compile(r"io: \\Device\\(\w+) \([\w-]+\) did not start in (\w+) mode: ([^\n]*)")
 
 
 class SessionFailure(Exception):
