@@ -40,6 +40,7 @@ struct campaign {
   uint32_t blocks;
   struct block_state* state;
   int stop;
+  uint64_t load_limit; /* with no faults to inject, the load stops itself after this many requests */
   uint64_t issued, failed, corrupt_reads, corrupted_blocks;
 };
 
@@ -118,7 +119,8 @@ static void* load(void* argument) {
   struct campaign* c = self->campaign;
   uint8_t* data = aligned_alloc(kBlock, kBlock);
   int fd = open(c->device->path, O_RDWR);
-  while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
+  while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED) &&
+         !(c->load_limit && __atomic_load_n(&c->issued, __ATOMIC_RELAXED) >= c->load_limit)) {
     uint32_t block = (uint32_t)(xorshift(&self->seed) % c->blocks);
     pthread_mutex_lock(&c->state[block].lock);
     access_block(c, fd, data, block, self->writer);
@@ -170,6 +172,7 @@ int run_campaign(const struct device* device, unsigned faults, unsigned threads,
     return 2;
   }
   struct campaign c = {.device = device, .blocks = (uint32_t)(device->capacity / kBlock)};
+  if (faults == 0) c.load_limit = 10ull * c.blocks; /* the sweeps' 2 x blocks, then 8 x blocks of load */
   c.state = calloc(c.blocks, sizeof *c.state);
   for (uint32_t b = 0; b < c.blocks; ++b) pthread_mutex_init(&c.state[b].lock, NULL);
   struct driver_row start;
@@ -200,7 +203,7 @@ int run_campaign(const struct device* device, unsigned faults, unsigned threads,
       fflush(stdout);
     }
   }
-  __atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
+  if (faults) __atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
   for (unsigned t = 0; t < threads; ++t) pthread_join(workers[t].thread, NULL);
   sweep(&c, 0); /* whatever the load left behind must still be intact */
 

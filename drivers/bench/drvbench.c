@@ -3,7 +3,7 @@
  * busybox shell; scripts/bench drivers and scripts/compare parse its lines.
  *
  *   drvbench [--requests N] [--depths 1,32] DEVICE...
- *   drvbench --campaign FAULTS [--threads T] [--seed S] DEVICE
+ *   drvbench --campaign FAULTS [--threads T] [--seed S] DEVICE   (0: the load alone)
  *   drvbench --switch kernel|server DEVICE    a live switch under load (switch.c)
  *
  * Block devices (rd0, blk0): 4 KiB reads at random aligned offsets
@@ -155,8 +155,9 @@ static int usage(void) {
 }
 
 int main(int argc, char** argv) {
-  unsigned requests = 2000, campaign = 0, threads = 8, depths[8] = {1, 32}, depth_count = 2;
+  unsigned requests = 2000, threads = 8, depths[8] = {1, 32}, depth_count = 2;
   uint64_t seed = 0x2545f4914f6cdd1dull;
+  long campaign = -1; /* 0 is a campaign too: the verified load alone, no faults */
   const char* switch_to = NULL;
   int first_device = argc;
   for (int i = 1; i < argc; ++i) {
@@ -164,7 +165,7 @@ int main(int argc, char** argv) {
     if (strcmp(argv[i], "--requests") == 0 && value) {
       requests = (unsigned)strtoul(value, NULL, 0), ++i;
     } else if (strcmp(argv[i], "--campaign") == 0 && value) {
-      campaign = (unsigned)strtoul(value, NULL, 0), ++i;
+      campaign = strtol(value, NULL, 0), ++i;
     } else if (strcmp(argv[i], "--switch") == 0 && value) {
       switch_to = value, ++i;
     } else if (strcmp(argv[i], "--threads") == 0 && value) {
@@ -187,10 +188,10 @@ int main(int argc, char** argv) {
   if (first_device >= argc || requests == 0 || threads < 2 || threads > 64) return usage();
   for (unsigned d = 0; d < depth_count; ++d)
     if (depths[d] == 0 || depths[d] > 64) return usage();
-  if (campaign || switch_to) {
+  if (campaign >= 0 || switch_to) {
     struct device device;
     if (first_device + 1 != argc || device_open(&device, argv[first_device]) != 0) return usage();
-    return campaign ? run_campaign(&device, campaign, threads, seed) : run_switch(&device, switch_to);
+    return campaign >= 0 ? run_campaign(&device, (unsigned)campaign, threads, seed) : run_switch(&device, switch_to);
   }
   int failed = 0;
   for (int i = first_device; i < argc; ++i) failed |= bench_device(argv[i], requests, depths, depth_count);
