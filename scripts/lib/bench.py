@@ -22,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import amphi_console  # noqa: E402
+import drvbench_session  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -291,10 +292,128 @@ def bench_posix(args):
     return 0
 
 
+# ---------------------------------------------------------------------------
+# drivers: one driver, two modes (drivers/bench/drvbench.c from the shell)
+
+DRIVER_REQUESTS = 2000
+DRIVER_RESTART_FAULTS = 8  # two of each kind, for crash -> restart times
+
+
+def drivers_in_one_boot(shell, label):
+    """Kernel-mode figures for every device, then a live switch of each to
+    server mode, the same figures again, and a short fault campaign on
+    each block device: {device: {...}}."""
+    table = shell.drivers()
+    devices = [d for d in drvbench_session.DEVICES if d in table]
+    if not devices:
+        raise BenchFailure(f"no driver devices in /proc/drivers: {sorted(table)}")
+    results = {}
+    for device in devices:
+        row = table[device]
+        entry = results[device] = {"driver": row["driver"], "kernel": {}, "server": {}}
+        if row["mode"] != "kernel" or row["state"] != "running":
+            entry["kernel"] = {"error": f"{row['mode']} mode, state {row['state']}"}
+            continue
+        entry["kernel"] = drvbench_tests(shell, device, "kernel", label)
+        switch = shell.switch(device, "server")
+        entry["switch"] = switch
+        log(f"{label}: {device}: switch to server: {switch}")
+        if "error" in switch:
+            entry["server"] = {"error": "server mode failed to start: " + switch["error"]}
+            continue
+        entry["server"] = drvbench_tests(shell, device, "server", label)
+        if table[device]["driver"] != "null":
+            status, output = shell.run(f"drvbench --campaign {DRIVER_RESTART_FAULTS} {device}")
+            lines = [l for l in drvbench_session.drvbench_lines(output) if "restarts" in l]
+            entry["restart"] = lines[-1] if lines else {"error": f"campaign exited {status} without a summary"}
+            log(f"{label}: {device}: restarts: {entry['restart']}")
+    return results
+
+
+def drvbench_tests(shell, device, mode, label):
+    status, output = shell.run(f"drvbench --requests {DRIVER_REQUESTS} {device}")
+    tests = {}
+    for line in drvbench_session.drvbench_lines(output):
+        if "test" in line:
+            if line.get("mode") != mode:
+                raise BenchFailure(f"{device}: expected {mode} mode, drvbench saw {line.get('mode')}")
+            tests[f"{line['test']}/{line['depth']}"] = line
+    if status != 0 or not tests:
+        raise BenchFailure(f"drvbench {device} in {mode} mode exited {status}:\n{output[-2000:]}")
+    log(f"{label}: {device} {mode}: " + ", ".join(f"{k} {v['median_ns']} ns" for k, v in tests.items()))
+    return tests
+
+
+def ratio(server, kernel):
+    return round(server / kernel, 2) if kernel else None
+
+
+def bench_drivers(args):
+    results = {}
+    for mode in args.modes:
+        label = f"bench drivers [{mode.name}]"
+        log_path = os.path.join(args.build_dir, "bench", f"drivers-{mode.name}.log")
+        log(f"{label}: booting (deadline {mode.deadline_s} s to the shell)")
+        with drvbench_session.GuestShell(args.build_dir, "panic=poweroff", mode.qemu_args, log, label) as shell:
+            try:
+                shell.wait_for_shell(mode.deadline_s)
+                results[mode] = drivers_in_one_boot(shell, label)
+                shell.power_off()
+            except (drvbench_session.SessionFailure, drvbench_session.Panicked, BenchFailure) as failure:
+                save_transcript(log_path, shell.transcript)
+                raise BenchFailure(f"{mode.name}: {failure} (console in {log_path})")
+            save_transcript(log_path, shell.transcript)
+
+    lines = [f"drivers: median and p99 of {DRIVER_REQUESTS} requests per test (drivers/bench/drvbench.c); "
+             "ratio = server median / kernel median"]
+    for mode, devices in results.items():
+        lines += ["", f"{mode.name} (ns of guest time; cycles are {mode.unit})"]
+        lines.append(f"  {'device test/depth':<20} {'kernel med':>10} {'p99':>9} {'cycles':>8}  "
+                     f"{'server med':>10} {'p99':>9} {'cycles':>8}  {'ratio':>5}  {'kernel':>10} {'server':>10}")
+        for device, entry in devices.items():
+            for key, k in entry["kernel"].items() if "error" not in entry["kernel"] else []:
+                s = entry["server"].get(key) if "error" not in entry["server"] else None
+                unit = "MiB/s" if k["test"].startswith(("rand", "seq")) else "op/s"
+                rate = (lambda f: f"{f['mib_s']:.1f}" if unit == "MiB/s" else str(f["iops"]))
+                lines.append(f"  {device + ' ' + key:<20} {k['median_ns']:>10} {k['p99_ns']:>9} {k['cycles']:>8}  "
+                             + (f"{s['median_ns']:>10} {s['p99_ns']:>9} {s['cycles']:>8}  "
+                                f"{ratio(s['median_ns'], k['median_ns']):>5}  " if s else f"{'-':>10} {'':>9} {'':>8}  {'':>5}  ")
+                             + f"{rate(k):>10} {rate(s) if s else '-':>10} {unit}")
+            for what in ("kernel", "server"):
+                if "error" in entry[what]:
+                    lines.append(f"  {device}: {what}: {entry[what]['error']}")
+            switch = entry.get("switch", {})
+            if "pause_us" in switch:
+                lines.append(f"  {device}: live switch kernel -> server under load: requests paused {switch['pause_us']} us "
+                             f"({switch['during_switch']} load requests completed during the switch, "
+                             f"{switch['load_failed']} failed)")
+            restart = entry.get("restart", {})
+            if "restart_median_us" in restart:
+                lines.append(f"  {device}: {restart['injected']} faults: restart median {restart['restart_median_us']} us, "
+                             f"max {restart['restart_max_us']} us; fault -> serving again median "
+                             f"{restart['recovery_median_us']} us; {restart['failed']} requests failed, "
+                             f"{restart['corrupted']} blocks corrupted")
+    print("\n".join(lines), flush=True)
+
+    document = {"benchmark": "drivers", "timestamp": utc_now(), "git_revision": git_revision(),
+                "qemu": qemu_version(), "cmdline": "panic=poweroff", "requests": DRIVER_REQUESTS, "modes": {}}
+    for mode, devices in results.items():
+        for entry in devices.values():
+            entry["ratios"] = {key: ratio(entry["server"][key]["median_ns"], k["median_ns"])
+                               for key, k in entry["kernel"].items()
+                               if "error" not in entry["kernel"] and key in entry["server"]}
+        document["modes"][mode.name] = {"unit": mode.unit, "qemu_args": mode.qemu_args, "devices": devices}
+    path = write_json(args.build_dir, "drivers", document)
+    print(f"\nfigures written to {os.path.relpath(path)}", flush=True)
+    return 0
+
+
 # Adding a benchmark: write bench_NAME(args) and list it here.
 BENCHMARKS = {
     "ipc": (bench_ipc, "microcore IPC: null trap, call/reply 0/64/4096 bytes, 64 KiB out-of-line, switch"),
     "posix": (bench_posix, "Linux personality: getppid, pipe round trip, fork/exec/wait, open+read+close, yield"),
+    "drivers": (bench_drivers, "drivers in kernel and server mode: 4k random / 64k sequential reads, null round "
+                "trips, live switch pause, crash -> restart"),
 }
 
 

@@ -11,6 +11,7 @@ AMPHI_PACKAGES=(
   googletest libgtest-dev                  # host unit tests
   gdb                                      # scripts/run --gdb
   busybox-static                           # the POSIX personality's first user space
+  gnuplot-nox                              # scripts/compare's chart
 )
 
 amphi_missing_packages() {
