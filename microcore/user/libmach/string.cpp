@@ -5,9 +5,13 @@
 
 extern "C" {
 
+// Eight bytes per step, as the kernel's own memcpy does: a driver server
+// copies request data with it, and the two modes should pay the same.
 void* memcpy(void* destination, const void* source, size_t count) {
   void* d = destination;
-  asm volatile("rep movsb" : "+D"(d), "+S"(source), "+c"(count) : : "memory");
+  size_t quads = count / 8, tail = count % 8;
+  asm volatile("rep movsq" : "+D"(d), "+S"(source), "+c"(quads) : : "memory");
+  asm volatile("rep movsb" : "+D"(d), "+S"(source), "+c"(tail) : : "memory");
   return destination;
 }
 
