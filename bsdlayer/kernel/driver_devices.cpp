@@ -75,11 +75,19 @@ SysResult<size_t> device_write(void* context, uint64_t offset, const void* buffe
 rtl::Spinlock g_report_lock;  // protects g_report
 char g_report[160] = "no command yet\n";
 
-void set_report(const char* text, size_t length) {
+// Formats the report under its lock (formatting never sleeps).
+template <typename... Args>
+void report(fmt::format_string<Args...> format, Args&&... args) {
   rtl::SpinlockGuard guard(g_report_lock);
-  size_t n = length < sizeof g_report - 1 ? length : sizeof g_report - 1;
-  memcpy(g_report, text, n);
-  g_report[n] = 0;
+  size_t n = rtl::format_to_buffer(g_report, sizeof g_report, format, std::forward<Args>(args)...);
+  g_report[n < sizeof g_report ? n : sizeof g_report - 1] = 0;
+}
+
+// A refused command: the report says why, errno says what kind.
+template <typename... Args>
+SysError refuse(int positive_errno, fmt::format_string<Args...> format, Args&&... args) {
+  report(format, std::forward<Args>(args)...);
+  return sys_error(positive_errno);
 }
 
 std::string_view next_word(std::string_view& line) {
@@ -102,52 +110,30 @@ bool parse_fault(std::string_view word, drivers::protocol::Fault* fault) {
 }
 
 SysResult<size_t> control_write(void*, uint64_t, const void* buffer, size_t length, uint32_t) {
-  char report[160];
   std::string_view line(static_cast<const char*>(buffer), length);
   std::string_view verb = next_word(line), name = next_word(line), argument = next_word(line);
   io::DeviceObject* device = io::find_device(name);
-  size_t n = 0;
-  if (verb != "mode" && verb != "inject") {
-    n = rtl::format_to_buffer(report, sizeof report, "unknown command '{}' (mode, inject)\n", verb);
-    set_report(report, n);
-    return sys_error(LINUX_EINVAL);
-  }
-  if (!device) {
-    n = rtl::format_to_buffer(report, sizeof report, "{}: no such device\n", name);
-    set_report(report, n);
-    return sys_error(LINUX_ENODEV);
-  }
+  if (verb != "mode" && verb != "inject") return refuse(LINUX_EINVAL, "unknown command '{}' (mode, inject)\n", verb);
+  if (!device) return refuse(LINUX_ENODEV, "{}: no such device\n", name);
   if (verb == "mode") {
-    if (argument != "kernel" && argument != "server") {
-      n = rtl::format_to_buffer(report, sizeof report, "{}: unknown mode '{}' (kernel, server)\n", name, argument);
-      set_report(report, n);
-      return sys_error(LINUX_EINVAL);
-    }
+    if (argument != "kernel" && argument != "server")
+      return refuse(LINUX_EINVAL, "{}: unknown mode '{}' (kernel, server)\n", name, argument);
     auto switched = io::switch_mode(*device, argument == "kernel" ? io::DriverMode::kernel : io::DriverMode::server);
-    if (switched.is_error()) {
-      n = rtl::format_to_buffer(report, sizeof report, "{}: {}\n", name, switched.error().what());
-      set_report(report, n);
-      return error_of(switched.error());
-    }
+    if (switched.is_error())
+      return refuse(errno_from_errc(switched.error().code()), "{}: {}\n", name, switched.error().what());
     const io::SwitchReport& r = switched.value();
-    n = rtl::format_to_buffer(report, sizeof report, "{}: {} -> {} in {}.{} ms, {} requests failed\n", name,
-                              io::mode_name(r.from), io::mode_name(r.to), r.pause_ns / 1000000,
-                              r.pause_ns / 100000 % 10, r.requests_failed);
-    set_report(report, n);
+    report("{}: {} -> {} in {}.{} ms, {} requests failed\n", name, io::mode_name(r.from), io::mode_name(r.to),
+           r.pause_ns / 1000000, r.pause_ns / 100000 % 10, r.requests_failed);
     return length;
   }
   drivers::protocol::Fault fault;
-  if (!parse_fault(argument, &fault)) {
-    n = rtl::format_to_buffer(report, sizeof report, "{}: unknown fault '{}' (crash, hang, wild-write, bad-reply)\n",
-                              name, argument);
-    set_report(report, n);
-    return sys_error(LINUX_EINVAL);
-  }
+  if (!parse_fault(argument, &fault))
+    return refuse(LINUX_EINVAL, "{}: unknown fault '{}' (crash, hang, wild-write, bad-reply)\n", name, argument);
   auto injected = io::inject_fault(*device, fault);
-  n = injected.is_ok() ? rtl::format_to_buffer(report, sizeof report, "{}: fault injected\n", name)
-                       : rtl::format_to_buffer(report, sizeof report, "{}: {}\n", name, injected.error().what());
-  set_report(report, n);
-  return injected.is_ok() ? SysResult<size_t>(length) : error_of(injected.error());
+  if (injected.is_error())
+    return refuse(errno_from_errc(injected.error().code()), "{}: {}\n", name, injected.error().what());
+  report("{}: fault injected\n", name);
+  return length;
 }
 
 SysResult<size_t> control_read(void*, uint64_t offset, void* buffer, size_t length, uint32_t) {

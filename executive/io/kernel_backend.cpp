@@ -90,24 +90,13 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   // --- DeviceHost ---
   uint32_t config_read(uint16_t offset, uint8_t width) override {
     if (!is_pci() || offset >= 4096) return ~0u;
-    uint32_t dword = hal::pci::ecam().read32(hal::pci::ecam().context, info().pci_bus, info().pci_device,
-                                             info().pci_function, offset & ~3u);
-    uint32_t shift = (offset & 3) * 8;
-    return width >= 4 ? dword : (dword >> shift) & ((1u << (width * 8)) - 1);
+    return hal::pci::read_config(hal::pci::ecam(), info().pci_bus, info().pci_device, info().pci_function, offset,
+                                 width);
   }
   void config_write(uint16_t offset, uint8_t width, uint32_t value) override {
     if (!is_pci() || offset >= 4096) return;
-    uint32_t merged = value;
-    if (width < 4) {
-      uint32_t shift = (offset & 3) * 8, mask = ((1u << (width * 8)) - 1) << shift;
-      // ECAM writes whole dwords. The status register beside the command
-      // register clears its bits on writing 1s, so its half is written as
-      // zeros rather than as read.
-      uint32_t others = (offset & ~3u) == 4 ? config_read(4, 4) & 0x0000ffffu : config_read(offset & ~3u, 4);
-      merged = (others & ~mask) | ((value << shift) & mask);
-    }
-    hal::pci::ecam().write32(hal::pci::ecam().context, info().pci_bus, info().pci_device, info().pci_function,
-                             offset & ~3u, merged);
+    hal::pci::write_config(hal::pci::ecam(), info().pci_bus, info().pci_device, info().pci_function, offset, width,
+                           value);
   }
   volatile uint8_t* map_bar(uint8_t bar, uint64_t offset, uint64_t size) override {
     if (!is_pci() || bar >= hal::pci::kMaxBars) return nullptr;

@@ -9,10 +9,8 @@
 // table and PBA locations. Everything else (command register, MSI-X
 // enable, device-specific registers) is the driver's business.
 //
-// Accesses narrower than 32 bits go through the ECAM dword: a write reads
-// the dword, replaces its bytes and writes it back. The status register
-// beside the command register is write-one-to-clear, so its half is written
-// as zeros unless it is the target.
+// Accesses narrower than 32 bits go through hal::pci::read_config and
+// write_config (which keep the status register's write-one-to-clear bits).
 #include "hal/pci_ecam.h"
 #include "microcore/device_services.h"
 #include "task_devices.h"
@@ -22,7 +20,6 @@ namespace {
 
 constexpr uint16_t kConfigBytes = 4096;
 constexpr uint16_t kCommandDword = 0x04;  // command (low half), status (high half)
-constexpr uint16_t kStatusOffset = 0x06;
 constexpr uint16_t kFirstBar = 0x10, kBarsEnd = 0x28;
 constexpr uint16_t kExpansionRom = 0x30;
 constexpr uint16_t kCapabilityPointer = 0x34;
@@ -33,11 +30,6 @@ constexpr int kMaxCapabilities = 48;  // what fits after the header; more means 
 uint32_t read_dword(const PciGrant& grant, uint16_t offset) {
   const hal::pci::ConfigAccess& ecam = hal::pci::ecam();
   return ecam.read32(ecam.context, grant.bus, grant.device, grant.function, offset & 0xffc);
-}
-
-void write_dword(const PciGrant& grant, uint16_t offset, uint32_t value) {
-  const hal::pci::ConfigAccess& ecam = hal::pci::ecam();
-  ecam.write32(ecam.context, grant.bus, grant.device, grant.function, offset & 0xffc, value);
 }
 
 uint16_t find_msix(const PciGrant& grant) {
@@ -79,8 +71,9 @@ rtl::Result<void> grant_pci_device(Task& task, uint8_t bus, uint8_t device, uint
 
 void stop_bus_mastering(const PciGrant& grant) {
   if (!grant.granted) return;
-  uint32_t command = read_dword(grant, kCommandDword) & 0xffffu;  // status half written as zeros
-  write_dword(grant, kCommandDword, command & ~uint32_t{1u << 2});
+  const hal::pci::ConfigAccess& ecam = hal::pci::ecam();
+  uint32_t command = hal::pci::read_config(ecam, grant.bus, grant.device, grant.function, kCommandDword, 2);
+  hal::pci::write_config(ecam, grant.bus, grant.device, grant.function, kCommandDword, 2, command & ~(1u << 2));
 }
 
 rtl::Result<uint32_t> pci_config_access(Task& task, uint16_t offset, uint8_t width, uint32_t value, bool write) {
@@ -90,15 +83,11 @@ rtl::Result<uint32_t> pci_config_access(Task& task, uint16_t offset, uint8_t wid
   if ((width != 1 && width != 2 && width != 4) || offset % width || offset >= kConfigBytes)
     return rtl::Error(rtl::Errc::invalid_argument, "bad configuration access");
   const PciGrant& grant = devices->pci;
-  unsigned shift = (offset & 3) * 8;
-  uint32_t mask = width == 4 ? ~0u : ((1u << (width * 8)) - 1) << shift;
-  if (!write) return (read_dword(grant, offset) & mask) >> shift;
+  const hal::pci::ConfigAccess& ecam = hal::pci::ecam();
+  if (!write) return hal::pci::read_config(ecam, grant.bus, grant.device, grant.function, offset, width);
   if (!write_allowed(grant, offset, width))
     return rtl::Error(rtl::Errc::permission_denied, "that configuration register is the kernel's");
-  uint32_t dword = width == 4 ? 0 : read_dword(grant, offset);
-  if ((offset & 0xffc) == kCommandDword && !overlaps(offset, width, kStatusOffset, kStatusOffset + 2))
-    dword &= 0x0000ffff;  // leave the status bits alone (write-one-to-clear)
-  write_dword(grant, offset, (dword & ~mask) | ((value << shift) & mask));
+  hal::pci::write_config(ecam, grant.bus, grant.device, grant.function, offset, width, value);
   return 0;
 }
 

@@ -239,3 +239,28 @@ TEST(HalPci, ClassNamesAndFormatting) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HalPci, NarrowConfigAccessesMergeBytesAndSpareStatusBits) {
+  FakeBus bus;
+  FakeFunction& f = bus.add(0, 2, 0, 0x1af4, 0x1042, 0x01000000, 0);
+  f.regs[1] = 0x00100007;  // status: capability list; command: I/O, memory, bus master
+  f.regs[15] = 0x0000010b;
+  EXPECT_EQ(read_config(bus.access(), 0, 2, 0, 0x02, 2), 0x1042u);
+  EXPECT_EQ(read_config(bus.access(), 0, 2, 0, 0x3c, 1), 0x0bu);
+  // A command write writes the status half as zeros: writing back the 1s
+  // read there would clear them on real hardware.
+  write_config(bus.access(), 0, 2, 0, 0x04, 2, 0x0003);
+  EXPECT_EQ(f.regs[1], 0x00000003u);
+  // Elsewhere a narrow write keeps its neighbours.
+  write_config(bus.access(), 0, 2, 0, 0x3d, 1, 0x01);
+  EXPECT_EQ(f.regs[15], 0x0000010bu);
+  write_config(bus.access(), 0, 2, 0, 0x3c, 1, 0x0a);
+  EXPECT_EQ(f.regs[15], 0x0000010au);
+  // Targeting the status register itself writes what was asked.
+  write_config(bus.access(), 0, 2, 0, 0x06, 2, 0x0100);
+  EXPECT_EQ(f.regs[1], 0x01000003u);
+}
+
+}  // namespace

@@ -94,6 +94,16 @@ Bar decode_bar(uint32_t raw, uint32_t next);
 rtl::Result<uint64_t> size_bar(const ConfigAccess& config, uint8_t bus, uint8_t device,
                                uint8_t function, uint8_t index);
 
+// Byte, word and dword accesses over the dword-only `config` (offset
+// aligned to width, below 4096). A narrow write reads the dword, replaces
+// its bytes and writes it back, except that the status register beside the
+// command register is written as zeros unless targeted: its bits clear when
+// written as 1s, so writing back what was read would wipe them.
+uint32_t read_config(const ConfigAccess& config, uint8_t bus, uint8_t device, uint8_t function, uint16_t offset,
+                     uint8_t width);
+void write_config(const ConfigAccess& config, uint8_t bus, uint8_t device, uint8_t function, uint16_t offset,
+                  uint8_t width, uint32_t value);
+
 // lspci's name for a class/subclass ("SATA controller"); unknown classes
 // give "Unclassified device". Never null.
 const char* pci_class_name(uint8_t class_code, uint8_t subclass);
