@@ -14,6 +14,7 @@
 #include "bsdlayer/vfs/char_device.h"
 #include "bsdlayer/vfs/vfs.h"
 #include "executive/io_manager.h"
+#include "microcore/personality.h"
 #include "rtl/alloc.h"
 #include "rtl/format.h"
 #include "rtl/spinlock.h"
@@ -71,6 +72,61 @@ SysResult<size_t> device_write(void* context, uint64_t offset, const void* buffe
   return transfer(context, offset, const_cast<void*>(buffer), length, true);
 }
 
+// An unaligned block range from user memory: the kernel path above, a
+// kernel buffer's worth at a time (the rare case: dd bs=1000).
+SysResult<size_t> unaligned_user(void* context, uint64_t offset, uint64_t user, size_t length, bool writing) {
+  constexpr size_t kPiece = 65536;
+  auto* bounce = static_cast<uint8_t*>(rtl::allocate(kPiece, 16));
+  if (!bounce) return sys_error(LINUX_ENOMEM);
+  size_t done = 0;
+  int failure = 0;  // a negative errno
+  while (done < length) {
+    size_t piece = length - done < kPiece ? length - done : kPiece;
+    if (writing && !microcore::copy_from_user(bounce, user + done, piece)) {
+      failure = -LINUX_EFAULT;
+      break;
+    }
+    auto moved = transfer(context, offset + done, bounce, piece, writing);
+    if (moved.is_error()) {
+      failure = moved.error();
+      break;
+    }
+    if (!writing && !microcore::copy_to_user(user + done, bounce, moved.value())) {
+      failure = -LINUX_EFAULT;
+      break;
+    }
+    done += moved.value();
+    if (moved.value() < piece) break;
+  }
+  rtl::deallocate(bounce, kPiece, 16);
+  if (done == 0 && failure) return SysError{failure};
+  return done;
+}
+
+// The user-memory face (CharDevice::read_user): data moves straight between
+// the caller's pages and the transfer slot, the whole request at once (the
+// I/O manager splits it by slot).
+SysResult<size_t> transfer_user(void* context, uint64_t offset, uint64_t user, size_t length, bool writing) {
+  auto& device = *static_cast<io::DeviceObject*>(context);
+  uint64_t capacity = io::device_capacity(device);
+  if (capacity) {  // a block device: end of device is end of file (ENOSPC for writes)
+    if (offset >= capacity) return writing && length ? sys_error(LINUX_ENOSPC) : SysResult<size_t>(size_t{0});
+    if (length > capacity - offset) length = capacity - offset;
+    if (offset % kSector || length % kSector) return unaligned_user(context, offset, user, length, writing);
+  }
+  auto buffer = io::ClientBuffer::user(user);
+  auto done = writing ? io::write(device, offset, buffer, length) : io::read(device, offset, buffer, length);
+  if (done.is_error()) return error_of(done.error());
+  return done.value();
+}
+
+SysResult<size_t> device_read_user(void* context, uint64_t offset, uint64_t user, size_t length, uint32_t) {
+  return transfer_user(context, offset, user, length, false);
+}
+SysResult<size_t> device_write_user(void* context, uint64_t offset, uint64_t user, size_t length, uint32_t) {
+  return transfer_user(context, offset, user, length, true);
+}
+
 // --- /dev/drvctl ---
 rtl::Spinlock g_report_lock;  // protects g_report
 char g_report[160] = "no command yet\n";
@@ -103,6 +159,7 @@ bool parse_fault(std::string_view word, drivers::protocol::Fault* fault) {
   using drivers::protocol::Fault;
   constexpr struct { const char* name; Fault fault; } kFaults[] = {
       {"crash", Fault::crash}, {"hang", Fault::hang}, {"wild-write", Fault::wild_write},
+      {"refuse-stop", Fault::refuse_stop}, {"fail-start", Fault::fail_start},
       {"bad-reply", Fault::bad_reply}, {"probe", Fault::none}};
   for (const auto& entry : kFaults)
     if (word == entry.name) return (*fault = entry.fault), true;
@@ -128,7 +185,9 @@ SysResult<size_t> control_write(void*, uint64_t, const void* buffer, size_t leng
   }
   drivers::protocol::Fault fault;
   if (!parse_fault(argument, &fault))
-    return refuse(LINUX_EINVAL, "{}: unknown fault '{}' (crash, hang, wild-write, bad-reply)\n", name, argument);
+    return refuse(LINUX_EINVAL,
+                  "{}: unknown fault '{}' (crash, hang, wild-write, bad-reply, refuse-stop, fail-start)\n", name,
+                  argument);
   auto injected = io::inject_fault(*device, fault);
   if (injected.is_error())
     return refuse(errno_from_errc(injected.error().code()), "{}: {}\n", name, injected.error().what());
@@ -151,7 +210,7 @@ rtl::Result<void> init() {
   CharDeviceRegistry& devices = vfs().devices();
   for (size_t i = 0; i < io::device_count(); ++i) {
     CharDevice node{io::device_name(*io::device_at(i)), kDriverMajor, static_cast<uint32_t>(i), 0666,
-                    device_read, device_write, io::device_at(i), true};
+                    device_read, device_write, io::device_at(i), true, device_read_user, device_write_user};
     if (devices.add(node).is_error()) return rtl::Error(rtl::Errc::already_exists, "driver device numbers taken");
   }
   CharDevice control{"drvctl", kDriverMajor, kControlMinor, 0600, control_read, control_write, nullptr, true};

@@ -145,6 +145,9 @@ bool is_pipe_file(const OpenFile& file) { return is_pipe(file.vnode()); }
 // files stop at a short chunk.
 int64_t read_to_user(OpenFile& file, uint64_t user, size_t count, int64_t offset, bool may_block,
                      KernelBuffer& buffer) {
+  // The device copies into user memory itself and splits the request by
+  // its own transfer size: no bounce through `buffer`, no 4 KiB chunks.
+  if (file.moves_user_memory()) return to_int(file.read_user(offset, user, count));
   size_t total = 0;
   while (total < count) {
     size_t want = count - total < buffer.size() ? count - total : buffer.size();
@@ -161,6 +164,7 @@ int64_t read_to_user(OpenFile& file, uint64_t user, size_t count, int64_t offset
 }
 
 int64_t write_from_user(OpenFile& file, uint64_t user, size_t count, int64_t offset, KernelBuffer& buffer) {
+  if (file.moves_user_memory()) return to_int(file.write_user(offset, user, count));
   size_t total = 0;
   while (total < count) {
     size_t want = count - total < buffer.size() ? count - total : buffer.size();
@@ -175,6 +179,10 @@ int64_t write_from_user(OpenFile& file, uint64_t user, size_t count, int64_t off
 }
 
 size_t io_buffer_size(uint64_t count) { return count < kIoChunk ? (count ? count : 1) : kIoChunk; }
+// A device that reaches user memory itself needs no bounce buffer.
+size_t io_buffer_size(const OpenFile& file, uint64_t count) {
+  return file.moves_user_memory() ? 1 : io_buffer_size(count);
+}
 
 int64_t do_read(int fd, uint64_t user, uint64_t count, int64_t offset) {
   FileRef file;
@@ -184,7 +192,7 @@ int64_t do_read(int fd, uint64_t user, uint64_t count, int64_t offset) {
   if (file->vnode().is_directory()) return -LINUX_EISDIR;
   if (count > uint64_t(kMaxIo)) count = kMaxIo;
   if (count == 0) return 0;
-  KernelBuffer buffer(io_buffer_size(count));
+  KernelBuffer buffer(io_buffer_size(*file, count));
   if (!buffer.ok()) return -LINUX_ENOMEM;
   return read_to_user(*file, user, count, offset, true, buffer);
 }
@@ -196,7 +204,7 @@ int64_t do_write(int fd, uint64_t user, uint64_t count, int64_t offset) {
   if (offset >= 0 && (is_pipe_file(*file) || is_console_tty(*file))) return -LINUX_ESPIPE;
   if (count > uint64_t(kMaxIo)) count = kMaxIo;
   if (count == 0) return 0;
-  KernelBuffer buffer(io_buffer_size(count));
+  KernelBuffer buffer(io_buffer_size(*file, count));
   if (!buffer.ok()) return -LINUX_ENOMEM;
   return write_from_user(*file, user, count, offset, buffer);
 }
@@ -236,7 +244,7 @@ int64_t do_vector(int fd, uint64_t user_iov, uint64_t count, int64_t offset, boo
     if (iov[i].length > uint64_t(INT64_MAX) - sum) return -LINUX_EINVAL;
     sum += iov[i].length;
   }
-  KernelBuffer buffer(io_buffer_size(sum));
+  KernelBuffer buffer(io_buffer_size(*file, sum));
   if (!buffer.ok()) return -LINUX_ENOMEM;
   int64_t total = 0;
   for (uint64_t i = 0; i < count && total < kMaxIo; ++i) {

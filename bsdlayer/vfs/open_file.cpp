@@ -47,6 +47,16 @@ SysResult<size_t> OpenFile::write(const void* buffer, size_t length) {
   return count;
 }
 
+SysResult<size_t> OpenFile::move_user(int64_t offset, uint64_t user, size_t length, bool writing) {
+  if (writing ? !writable() : !readable()) return sys_error(LINUX_EBADF);
+  if (!moves_user_memory()) return sys_error(LINUX_EINVAL);
+  uint64_t at = offset < 0 ? offset_ : uint64_t(offset);
+  auto move = writing ? device_->write_user : device_->read_user;
+  size_t count = SYS_TRY(move(device_->context, at, user, length, flags_));
+  if (offset < 0) offset_ += count;
+  return count;
+}
+
 SysResult<uint64_t> OpenFile::seek(int64_t offset, int whence) {
   if (vnode_->type() == VnodeType::fifo) return sys_error(LINUX_ESPIPE);
   int64_t base;

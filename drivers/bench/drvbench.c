@@ -5,6 +5,7 @@
  *   drvbench [--requests N] [--depths 1,32] DEVICE...
  *   drvbench --campaign FAULTS [--threads T] [--seed S] DEVICE   (0: the load alone)
  *   drvbench --switch kernel|server DEVICE    a live switch under load (switch.c)
+ *   drvbench --bad-input DEVICE               bad buffers, offsets, sizes (bad_input.c)
  *
  * Block devices (rd0, blk0): 4 KiB reads at random aligned offsets
  * (rand4k) and 64 KiB sequential reads (seq64k). Character devices (null0):
@@ -150,7 +151,8 @@ static int usage(void) {
   fprintf(stderr,
           "usage: drvbench [--requests N] [--depths 1,32] DEVICE...\n"
           "       drvbench --campaign FAULTS [--threads T] [--seed S] DEVICE\n"
-          "       drvbench --switch kernel|server DEVICE\n");
+          "       drvbench --switch kernel|server DEVICE\n"
+          "       drvbench --bad-input DEVICE\n");
   return 2;
 }
 
@@ -159,6 +161,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 0x2545f4914f6cdd1dull;
   long campaign = -1; /* 0 is a campaign too: the verified load alone, no faults */
   const char* switch_to = NULL;
+  int bad_input = 0;
   int first_device = argc;
   for (int i = 1; i < argc; ++i) {
     const char* value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -168,6 +171,8 @@ int main(int argc, char** argv) {
       campaign = strtol(value, NULL, 0), ++i;
     } else if (strcmp(argv[i], "--switch") == 0 && value) {
       switch_to = value, ++i;
+    } else if (strcmp(argv[i], "--bad-input") == 0) {
+      bad_input = 1;
     } else if (strcmp(argv[i], "--threads") == 0 && value) {
       threads = (unsigned)strtoul(value, NULL, 0), ++i;
     } else if (strcmp(argv[i], "--seed") == 0 && value) {
@@ -188,9 +193,10 @@ int main(int argc, char** argv) {
   if (first_device >= argc || requests == 0 || threads < 2 || threads > 64) return usage();
   for (unsigned d = 0; d < depth_count; ++d)
     if (depths[d] == 0 || depths[d] > 64) return usage();
-  if (campaign >= 0 || switch_to) {
+  if (campaign >= 0 || switch_to || bad_input) {
     struct device device;
     if (first_device + 1 != argc || device_open(&device, argv[first_device]) != 0) return usage();
+    if (bad_input) return run_bad_input(&device);
     return campaign >= 0 ? run_campaign(&device, (unsigned)campaign, threads, seed) : run_switch(&device, switch_to);
   }
   int failed = 0;

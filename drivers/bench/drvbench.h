@@ -36,3 +36,4 @@ uint64_t xorshift(uint64_t* state);
 
 int run_campaign(const struct device* device, unsigned faults, unsigned threads, uint64_t seed);
 int run_switch(const struct device* device, const char* mode);
+int run_bad_input(const struct device* device);

@@ -4,6 +4,7 @@
  *   drvctl list                         the table in /proc/drivers
  *   drvctl mode DEVICE kernel|server    live switch; prints the pause
  *   drvctl inject DEVICE crash|hang|wild-write|bad-reply
+ *   drvctl inject DEVICE refuse-stop|fail-start   (the next switch's error paths)
  *
  * The kernel does the work: each command is one write(2) to /dev/drvctl,
  * and a read(2) on the same descriptor returns the kernel's one-line report
@@ -18,7 +19,7 @@ static int usage(void) {
   fprintf(stderr,
           "usage: drvctl list\n"
           "       drvctl mode DEVICE kernel|server\n"
-          "       drvctl inject DEVICE crash|hang|wild-write|bad-reply\n");
+          "       drvctl inject DEVICE crash|hang|wild-write|bad-reply|refuse-stop|fail-start\n");
   return 2;
 }
 

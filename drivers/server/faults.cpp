@@ -14,6 +14,7 @@ constexpr uint64_t kKernelAddress = 0xffffffff80000000ull;
 
 void perform_fault(ServerHost& host, drivers::protocol::Fault fault) {
   using drivers::protocol::Fault;
+  host.flush();  // what the driver answered before its fault still counts
   switch (fault) {
     case Fault::none: break;
     case Fault::crash:
@@ -30,6 +31,14 @@ void perform_fault(ServerHost& host, drivers::protocol::Fault fault) {
     case Fault::bad_reply:
       host.log("injected fault: the next completion lies");
       host.arm_bad_reply();
+      break;
+    case Fault::refuse_stop:
+      host.log("injected fault: the next stop goes unanswered");
+      host.arm_refuse_stop();
+      break;
+    case Fault::fail_start:
+      host.log("injected fault: dying while starting");
+      *reinterpret_cast<volatile uint32_t*>(uintptr_t(0)) = 0x5747;
       break;
   }
 }

@@ -8,7 +8,8 @@
 
 namespace drvserver {
 
-// crash, hang and wild_write do not return; bad_reply arms the host.
+// crash, hang, wild_write and fail_start do not return; bad_reply and
+// refuse_stop arm the host.
 void perform_fault(ServerHost& host, drivers::protocol::Fault fault);
 
 }  // namespace drvserver

@@ -55,6 +55,7 @@ void start(Server& server, const Received& message) {
     return;
   }
   body.kind[sizeof body.kind - 1] = '\0';
+  if (body.fail_start) drvserver::perform_fault(server.host, protocol::Fault::fail_start);
   server.kind = drivers::find_driver_kind(body.kind);
   if (!server.kind || server.kind->instance_size > kInstanceBytes || server.kind->instance_align > 64) {
     mach::print("drvserver: no driver \"%s\" fits this server\n", body.kind);
@@ -94,6 +95,10 @@ void submit(Server& server, const Received& message) {
 }
 
 void stop(Server& server) {
+  if (server.host.take_refuse_stop()) {
+    server.host.log("injected fault: not answering this stop");
+    return;  // the kernel gives up waiting and keeps this instance
+  }
   drivers::SavedState state;
   if (server.driver) {
     server.driver->stop(state);
@@ -113,6 +118,9 @@ void inject(Server& server, const Received& message) {
   }
   drvserver::perform_fault(server.host, body.fault);
 }
+
+// Mach's receive errors start here; below are the send errors.
+constexpr mach_msg_return_t kFirstReceiveError = 0x10004000;
 
 bool is_interrupt(mach_msg_id_t id) {
   return id == AMPHI_MSG_ID_MSI || (uint32_t(id) & ~0xffu) == AMPHI_MSG_ID_INTERRUPT;
@@ -143,7 +151,16 @@ int main(const char* args) {
   Server server{host};
   static Received message;
   for (;;) {
-    mach_msg_return_t result = mach::mach_msg(&message.header, MACH_RCV_MSG, 0, sizeof message, requests);
+    // The last handler's answer goes out with this receive: one trap.
+    mach_msg_size_t reply_size = host.take_outgoing(&message);
+    mach_msg_return_t result = mach::mach_msg(&message.header, MACH_RCV_MSG | (reply_size ? MACH_SEND_MSG : 0),
+                                              reply_size, sizeof message, requests);
+    if (result != MACH_MSG_SUCCESS && result < kFirstReceiveError && reply_size) {
+      // The send half failed and nothing was received: the kernel's port is
+      // gone with this instance. Say so and keep listening.
+      mach::print("drvserver %s: send to the kernel: %s\n", device, mach::error_name(result));
+      continue;
+    }
     if (result != MACH_MSG_SUCCESS) {
       mach::print("drvserver %s: receive failed: %s\n", device, mach::error_name(result));
       return 1;

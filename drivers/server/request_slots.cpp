@@ -22,8 +22,9 @@ drivers::IoRequest* take_slot(const drivers::IoRequest& request) {
 }
 
 void release_slot(drivers::IoRequest& request) {
-  for (int i = 0; i < kSlots; ++i)
-    if (&g_slots[i] == &request) g_used[i] = false;
+  // Addresses as integers: comparing pointers outside the array is not C++.
+  uintptr_t offset = reinterpret_cast<uintptr_t>(&request) - reinterpret_cast<uintptr_t>(g_slots);
+  if (offset < sizeof g_slots && offset % sizeof g_slots[0] == 0) g_used[offset / sizeof g_slots[0]] = false;
 }
 
 }  // namespace drvserver

@@ -19,10 +19,22 @@ void ServerHost::configure(const drivers::protocol::StartBody& start) {
 }
 
 void ServerHost::send_to_kernel(int32_t id, const void* body, size_t size) {
-  static mach::InlineMessage message;
-  mach_msg_size_t length = mach::make_message(&message, kernel_, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, id,
-                                              body, size);
-  mach_msg_return_t result = mach::mach_msg(&message.header, MACH_SEND_MSG, length, 0, MACH_PORT_NULL);
+  flush();
+  outgoing_size_ = mach::make_message(&outgoing_, kernel_, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, id, body, size);
+}
+
+mach_msg_size_t ServerHost::take_outgoing(void* buffer) {
+  mach_msg_size_t size = outgoing_size_;
+  if (size) memcpy(buffer, &outgoing_, size);
+  outgoing_size_ = 0;
+  return size;
+}
+
+void ServerHost::flush() {
+  if (!outgoing_size_) return;
+  mach_msg_size_t size = outgoing_size_;
+  outgoing_size_ = 0;
+  mach_msg_return_t result = mach::mach_msg(&outgoing_.header, MACH_SEND_MSG, size, 0, MACH_PORT_NULL);
   // The kernel's port only dies with this server's instance; nothing to do.
   if (result != MACH_MSG_SUCCESS) mach::print("drvserver %s: send to the kernel: %s\n", device_, mach::error_name(result));
 }

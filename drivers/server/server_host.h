@@ -31,8 +31,22 @@ class ServerHost final : public drivers::DeviceHost {
   void configure(const drivers::protocol::StartBody& start);
   // The next completion is sent as garbage (Fault::bad_reply).
   void arm_bad_reply() { bad_reply_armed_ = true; }
-  // A message to the kernel's port (any of the server -> kernel ids).
+  void arm_refuse_stop() { refuse_stop_armed_ = true; }
+  // True once after arm_refuse_stop(): the next stop goes unanswered.
+  bool take_refuse_stop() {
+    bool armed = refuse_stop_armed_;
+    refuse_stop_armed_ = false;
+    return armed;
+  }
+  // A message to the kernel's port (any of the server -> kernel ids). It
+  // waits to leave with the main loop's next receive, one trap for both
+  // (as Mach's mach_msg_server replies); a second message sends the first.
   void send_to_kernel(int32_t id, const void* body, size_t size);
+  // Moves the waiting message into `buffer` (AMPHI_MSG_MAX_INLINE bytes)
+  // and returns its size; 0 when none waits.
+  mach_msg_size_t take_outgoing(void* buffer);
+  // Sends the waiting message on its own (before a fault that never returns).
+  void flush();
 
   uint32_t config_read(uint16_t offset, uint8_t width) override;
   void config_write(uint16_t offset, uint8_t width, uint32_t value) override;
@@ -56,6 +70,9 @@ class ServerHost final : public drivers::DeviceHost {
   drivers::Memory transfer_;
   drivers::Memory persistent_;
   bool bad_reply_armed_ = false;
+  bool refuse_stop_armed_ = false;
+  mach::InlineMessage outgoing_;
+  mach_msg_size_t outgoing_size_ = 0;
 };
 
 }  // namespace drvserver

@@ -46,6 +46,19 @@ rtl::Error status_error(int32_t status) {
   }
 }
 
+// A user copy may fault and sleep on a page-in: the slot is held, no lock.
+bool copy_from_client(void* slot_data, ClientBuffer from, size_t length) {
+  if (from.space == ClientBuffer::Space::user) return microcore::copy_from_user(slot_data, from.address, length);
+  memcpy(slot_data, reinterpret_cast<const void*>(from.address), length);
+  return true;
+}
+
+bool copy_to_client(ClientBuffer to, const void* slot_data, size_t length) {
+  if (to.space == ClientBuffer::Space::user) return microcore::copy_to_user(to.address, slot_data, length);
+  memcpy(reinterpret_cast<void*>(to.address), slot_data, length);
+  return true;
+}
+
 }  // namespace
 
 rtl::Result<DeviceObject*> DeviceObject::create(const drivers::DriverKind& kind, const drivers::DeviceInfo& info,
@@ -69,7 +82,13 @@ rtl::Result<DriverBackend*> DeviceObject::start_backend(DriverMode mode, const d
   DriverBackend* backend =
       TRY(mode == DriverMode::kernel ? create_kernel_backend(*this) : create_server_backend(*this));
   drivers::Geometry geometry;
-  drivers::StartStatus status = backend->start(state, &geometry);
+  bool injected_failure;
+  {
+    rtl::SpinlockGuard guard(lock_);
+    injected_failure = fail_next_start_;
+    fail_next_start_ = false;
+  }
+  drivers::StartStatus status = backend->start(state, injected_failure, &geometry);
   if (status != drivers::StartStatus::ok) {
     backend->destroy();
     return rtl::Error(rtl::Errc::io_error, "the driver did not start");
@@ -133,8 +152,11 @@ void DeviceObject::release_slot(size_t index) {
 }
 
 void DeviceObject::submit_and_wait(size_t index, DriverBackend& backend) {
-  Slot& slot = slots_[index];
-  backend.submit(slot.request);
+  backend.submit(slots_[index].request);
+  end_submitting();
+}
+
+void DeviceObject::end_submitting() {
   {
     rtl::SpinlockGuard guard(lock_);
     --submitting_;
@@ -142,14 +164,20 @@ void DeviceObject::submit_and_wait(size_t index, DriverBackend& backend) {
   microcore::wake_waiters(*drained_);
 }
 
-rtl::Result<size_t> DeviceObject::transfer_request(drivers::IoOperation operation, uint64_t offset, void* buffer,
-                                                   size_t length, bool to_device) {
+rtl::Result<size_t> DeviceObject::transfer_request(drivers::IoOperation operation, uint64_t offset,
+                                                   ClientBuffer buffer, size_t length) {
   if (length > kSlotBytes) return rtl::Error(rtl::Errc::too_big, "larger than one transfer slot");
+  bool to_device = operation == drivers::IoOperation::write;
   DriverBackend* backend = nullptr;
   size_t index = TRY(take_slot(&backend));
   Slot& slot = slots_[index];
   uint8_t* data = transfer_.cpu + index * kSlotBytes;
-  if (to_device && length) memcpy(data, buffer, length);
+  if (to_device && length && !copy_from_client(data, buffer, length)) {
+    // Never submitted: the slot goes straight back, nobody waits for it.
+    end_submitting();
+    release_slot(index);
+    return rtl::Error(rtl::Errc::out_of_range, "bad user buffer");
+  }
   slot.request = drivers::IoRequest{};
   slot.request.tag = tag_for(index);
   slot.request.operation = operation;
@@ -179,11 +207,12 @@ rtl::Result<size_t> DeviceObject::transfer_request(drivers::IoOperation operatio
     }
   }
   drivers::IoRequest done = slot.request;
-  if (done.status == drivers::kIoOk && !to_device && done.transferred)
-    memcpy(buffer, data, done.transferred <= length ? done.transferred : length);
+  size_t moved = done.transferred <= length ? done.transferred : length;
+  bool copied = done.status != drivers::kIoOk || to_device || !moved || copy_to_client(buffer, data, moved);
   release_slot(index);
   if (done.status != drivers::kIoOk) return status_error(done.status);
-  return size_t{done.transferred <= length ? done.transferred : length};
+  if (!copied) return rtl::Error(rtl::Errc::out_of_range, "bad user buffer");
+  return moved;
 }
 
 void DeviceObject::complete(const drivers::IoRequest& request) {

@@ -66,8 +66,10 @@ class DeviceObject {
   static rtl::Result<DeviceObject*> create(const drivers::DriverKind& kind, const drivers::DeviceInfo& info,
                                            unsigned index);
   rtl::Result<void> start(DriverMode mode);
-  rtl::Result<size_t> transfer_request(drivers::IoOperation operation, uint64_t offset, void* buffer,
-                                       size_t length, bool to_device);
+  // One request of at most kSlotBytes; writes copy the client's data into
+  // the slot first, reads copy the answer out of it.
+  rtl::Result<size_t> transfer_request(drivers::IoOperation operation, uint64_t offset, ClientBuffer buffer,
+                                       size_t length);
   rtl::Result<SwitchReport> switch_mode(DriverMode mode);
   rtl::Result<void> inject(drivers::protocol::Fault fault);
   // Restarts a failed backend (supervisor thread only).
@@ -90,6 +92,7 @@ class DeviceObject {
   uint64_t tag_for(size_t slot) const { return (uint64_t{slots_[slot].generation} << 8) | slot; }
   rtl::Result<size_t> take_slot(DriverBackend** backend);
   void submit_and_wait(size_t slot, DriverBackend& backend);
+  void end_submitting();  // undoes take_slot's count of callers not yet submitted
   void release_slot(size_t slot);
   size_t in_flight_locked() const;
   void wait_for_submitters();
@@ -109,6 +112,7 @@ class DeviceObject {
   DriverBackend* backend_ = nullptr;
   DriverBackend* failed_backend_ = nullptr;  // set by backend_failed until recover()
   const char* failure_reason_ = "";
+  bool fail_next_start_ = false;  // drvctl inject DEV fail-start, consumed by start_backend
   // Clients between taking a slot and backend_->submit() returning: a
   // backend is destroyed only once this is zero.
   uint32_t submitting_ = 0;

@@ -5,6 +5,8 @@
 // Contract:
 //  - start() blocks until the driver is up (or failed; a server that does
 //    not answer in time counts as failed) and reports its geometry.
+//    `injected_failure` (drvctl inject DEV fail-start) makes this instance
+//    fail its start the way a broken driver would.
 //  - submit() hands a request over and returns; the completion comes back
 //    through DeviceObject::complete(), from any context (interrupt handler,
 //    the IPC path), exactly once per request unless the backend fails.
@@ -25,7 +27,8 @@ namespace executive::io {
 
 class DriverBackend {
  public:
-  virtual drivers::StartStatus start(const drivers::SavedState* state, drivers::Geometry* geometry) = 0;
+  virtual drivers::StartStatus start(const drivers::SavedState* state, bool injected_failure,
+                                     drivers::Geometry* geometry) = 0;
   virtual void submit(drivers::IoRequest& request) = 0;
   virtual bool stop(drivers::SavedState& state) = 0;
   virtual void inject(drivers::protocol::Fault fault) = 0;

@@ -113,29 +113,31 @@ namespace {
 
 // Splits a client's buffer into slot-sized requests. A short transfer (end
 // of a character device's data) ends the loop.
-template <typename Pointer>
-rtl::Result<size_t> transfer(DeviceObject& device, drivers::IoOperation operation, uint64_t offset, Pointer buffer,
-                             size_t length) {
+rtl::Result<size_t> transfer(DeviceObject& device, drivers::IoOperation operation, uint64_t offset,
+                             ClientBuffer buffer, size_t length) {
   size_t done = 0;
   while (done < length) {
     size_t piece = length - done;
     if (piece > DeviceObject::kSlotBytes) piece = DeviceObject::kSlotBytes;
-    auto* bytes = const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(buffer)) + done;
-    size_t moved = TRY(device.transfer_request(operation, offset + done, bytes, piece,
-                                               operation == drivers::IoOperation::write));
-    done += moved;
-    if (moved < piece) break;
+    auto moved = device.transfer_request(operation, offset + done, buffer.advanced(done), piece);
+    // What already moved stays moved: report it, as read(2) does.
+    if (moved.is_error()) {
+      if (done) return done;
+      return moved.error();
+    }
+    done += moved.value();
+    if (moved.value() < piece) break;
   }
   return done;
 }
 
 }  // namespace
 
-rtl::Result<size_t> read(DeviceObject& device, uint64_t offset, void* buffer, size_t length) {
+rtl::Result<size_t> read(DeviceObject& device, uint64_t offset, ClientBuffer buffer, size_t length) {
   return transfer(device, drivers::IoOperation::read, offset, buffer, length);
 }
 
-rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, const void* buffer, size_t length) {
+rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, ClientBuffer buffer, size_t length) {
   return transfer(device, drivers::IoOperation::write, offset, buffer, length);
 }
 

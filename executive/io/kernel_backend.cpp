@@ -68,7 +68,13 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   }
 
   // --- DriverBackend ---
-  drivers::StartStatus start(const drivers::SavedState* state, drivers::Geometry* geometry) override {
+  drivers::StartStatus start(const drivers::SavedState* state, bool injected_failure,
+                             drivers::Geometry* geometry) override {
+    if (injected_failure) {
+      // A probe that fails: survivable here as in any monolith.
+      rtl::pr_warn("io: {}: injected fault: the kernel-mode driver fails its start", device_.name());
+      return drivers::StartStatus::failed;
+    }
     rtl::SpinlockGuard guard(lock_);
     drivers::StartStatus status = driver_->start(*this, device_.info(), state);
     if (status == drivers::StartStatus::ok) *geometry = driver_->geometry();
@@ -80,6 +86,11 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   }
   bool stop(drivers::SavedState& state) override {
     rtl::SpinlockGuard guard(lock_);
+    if (refuse_stop_) {
+      refuse_stop_ = false;
+      rtl::pr_warn("io: {}: injected fault: the kernel-mode driver refuses to stop", device_.name());
+      return false;
+    }
     driver_->stop(state);
     return true;
   }
@@ -185,7 +196,8 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   }
 
   DeviceObject& device_;
-  rtl::Spinlock lock_;  // serializes the driver's entry points
+  rtl::Spinlock lock_;  // serializes the driver's entry points; protects refuse_stop_
+  bool refuse_stop_ = false;
   void* storage_ = nullptr;
   drivers::Driver* driver_ = nullptr;
   uint8_t vector_ = 0;
@@ -206,6 +218,11 @@ void KernelBackend::destroy() {
 // whole system goes with it. These are the faults the server mode survives.
 void KernelBackend::inject(drivers::protocol::Fault fault) {
   using drivers::protocol::Fault;
+  if (fault == Fault::refuse_stop) {  // a lifecycle fault: nothing breaks until the next switch
+    rtl::SpinlockGuard guard(lock_);
+    refuse_stop_ = true;
+    return;
+  }
   rtl::pr_emerg("io: {}: injected fault in a kernel-mode driver: the kernel goes down with it", device_.name());
   volatile uintptr_t target = 0;
   switch (fault) {
@@ -225,6 +242,8 @@ void KernelBackend::inject(drivers::protocol::Fault fault) {
     }
     case Fault::bad_reply:
       rtl::panic_message(__FILE__, __LINE__, "a kernel-mode driver completed a request it never had");
+    case Fault::refuse_stop:
+    case Fault::fail_start: return;  // handled above and by the device object
   }
   rtl::panic_message(__FILE__, __LINE__, "an injected driver fault did not fault");
 }

@@ -99,6 +99,13 @@ rtl::Result<void> DeviceObject::inject(drivers::protocol::Fault fault) {
   {
     rtl::SpinlockGuard guard(lock_);
     if (state_ != DeviceState::running) return rtl::Error(rtl::Errc::busy, "a switch or restart is under way");
+    if (fault == drivers::protocol::Fault::fail_start) {
+      // Not the running instance's fault but its successor's, whichever
+      // mode it starts in (a switch, or a restart after a crash).
+      fail_next_start_ = true;
+      ++counters_.faults_injected;
+      return {};
+    }
     backend = backend_;
     ++submitting_;
     ++counters_.faults_injected;

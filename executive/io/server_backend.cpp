@@ -92,7 +92,8 @@ void ServerBackend::send(int32_t id, const void* body, size_t size) {
   if (task_.requests) microcore::ipc_send_kernel_message(task_.requests, id, body, size);
 }
 
-drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, drivers::Geometry* geometry) {
+drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, bool injected_failure,
+                                          drivers::Geometry* geometry) {
   auto spawned = spawn_server_task(device_, deliver, this);
   if (spawned.is_error()) {
     rtl::pr_err("io: {}: cannot start a driver server: {}", device_.name(), spawned.error().what());
@@ -117,6 +118,7 @@ drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, driv
   protocol::StartBody body{};
   body.info = device_.info();
   body.has_state = state != nullptr;
+  body.fail_start = injected_failure;
   if (state) body.state = *state;
   body.transfer_address = task_.transfer_address;
   body.transfer_device = device_.transfer().device;

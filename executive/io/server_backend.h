@@ -68,7 +68,8 @@ class ServerBackend final : public DriverBackend {
  public:
   explicit ServerBackend(DeviceObject& device) : device_(device) {}
 
-  drivers::StartStatus start(const drivers::SavedState* state, drivers::Geometry* geometry) override;
+  drivers::StartStatus start(const drivers::SavedState* state, bool injected_failure,
+                             drivers::Geometry* geometry) override;
   void submit(drivers::IoRequest& request) override;
   bool stop(drivers::SavedState& state) override;
   void inject(drivers::protocol::Fault fault) override;

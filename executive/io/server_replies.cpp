@@ -32,15 +32,12 @@ const char* verdict_name(ReplyVerdict verdict) {
 }
 
 bool RequestLedger::record(const drivers::IoRequest& request, uint64_t now_ns) {
-  Entry* free_entry = nullptr;
-  for (Entry& entry : entries_) {
-    if (entry.used && entry.request.tag == request.tag) return false;
-    if (!entry.used && !free_entry) free_entry = &entry;
-  }
-  if (!free_entry) return false;
-  free_entry->used = true;
-  free_entry->since_ns = now_ns ? now_ns : 1;
-  free_entry->request = request;
+  size_t slot = slot_of(request.tag);
+  if (slot >= kCapacity || entries_[slot].used) return false;
+  Entry& entry = entries_[slot];
+  entry.used = true;
+  entry.since_ns = now_ns ? now_ns : 1;
+  entry.request = request;
   ++count_;
   return true;
 }
@@ -49,10 +46,9 @@ ReplyVerdict RequestLedger::accept(const void* body, size_t size, drivers::IoReq
   if (size != sizeof(drivers::IoRequest)) return ReplyVerdict::wrong_size;
   drivers::IoRequest reply;
   std::memcpy(&reply, body, sizeof reply);
-  Entry* match = nullptr;
-  for (Entry& entry : entries_)
-    if (entry.used && entry.request.tag == reply.tag) match = &entry;
-  if (!match) return ReplyVerdict::unknown_tag;
+  size_t slot = slot_of(reply.tag);
+  Entry* match = slot < kCapacity ? &entries_[slot] : nullptr;
+  if (!match || !match->used || match->request.tag != reply.tag) return ReplyVerdict::unknown_tag;
   if (!same_request(match->request, reply)) return ReplyVerdict::altered;
   if (!plausible_status(reply.status)) return ReplyVerdict::bad_status;
   if (reply.transferred > reply.length) return ReplyVerdict::bad_length;

@@ -32,8 +32,13 @@ class RequestLedger {
  public:
   static constexpr size_t kCapacity = 32;  // DeviceObject::kSlots
 
-  // A request handed to the server at `now_ns`. False when the ledger is
-  // full or the tag is already outstanding (a host bug, not the server's).
+  // Entries are indexed by the slot a tag names in its low byte
+  // (DeviceObject::tag_for): every request and reply is one lookup, on the
+  // path of each request.
+  static size_t slot_of(uint64_t tag) { return tag & 0xff; }
+
+  // A request handed to the server at `now_ns`. False when the tag names no
+  // slot or its slot is already outstanding (a host bug, not the server's).
   bool record(const drivers::IoRequest& request, uint64_t now_ns);
   // A kComplete body of `size` bytes. On ok the request leaves the ledger
   // and `*done` is the original with the reply's status and transferred.

@@ -754,6 +754,60 @@ def scenario_drivers(build):
         check(boot.wait_exit(timeout=60) == 0, "poweroff did not exit 0")
 
 
+def scenario_driver_errors(build):
+    """What the issue calls bad input, in both modes: bad buffers, offsets
+    and sizes get clear errors (drvbench --bad-input checks each answer and
+    the data), a switch whose new instance never comes up rolls back to the
+    old mode and says so, a driver that refuses to stop keeps running in its
+    mode; no data is lost on the way."""
+    def drivers_row(boot, marker, device):
+        boot.send(f"drvctl list; echo {marker}=$?\n")
+        listing = boot.expect(rf"{marker}=0", timeout=60)
+        rows = re.findall(rf"^{device}\s+\S+\s+(kernel|server)\s+(\S+)", boot.transcript[:listing.start()],
+                          re.MULTILINE)
+        check(rows, f"{device} is not listed")
+        return rows[-1]
+
+    def bad_input(boot, device, mode):
+        boot.send(f"drvbench --bad-input {device}; echo bi-rc=$?\n")
+        result = boot.expect(rf"bad-input {device} \({mode} mode\): (\d+) checks, (\d+) failed", timeout=120)
+        check(int(result.group(1)) >= 15 and result.group(2) == "0", f"{device} failed bad-input checks")
+        boot.expect(r"bi-rc=0", timeout=30)
+
+    def refused(boot, command, message):
+        boot.send(f"{command}; echo refused-rc=$?\n")
+        boot.expect(message, timeout=60)
+        boot.expect(r"refused-rc=1", timeout=30)
+
+    with Boot(build) as boot:
+        wait_for_shell(boot)
+        boot.send("dd if=/bin/busybox of=/dev/rd0 bs=64k count=4 2>/dev/null; "
+                  "echo sum0 $(dd if=/dev/rd0 bs=64k count=4 2>/dev/null | md5sum)\n")
+        before = boot.expect(r"sum0 ([0-9a-f]{32}) -", timeout=60).group(1)
+        bad_input(boot, "rd0", "kernel")
+        bad_input(boot, "blk0", "kernel")
+
+        for mode, other in (("kernel", "server"), ("server", "kernel")):
+            if mode == "server":
+                boot.send("drvctl mode rd0 server; echo switch-rc=$?\n")
+                boot.expect(r"rd0: kernel -> server in [\d.]+ ms, 0 requests failed", timeout=60)
+                boot.expect(r"switch-rc=0", timeout=30)
+                bad_input(boot, "rd0", "server")
+            refused(boot, f"drvctl inject rd0 fail-start && drvctl mode rd0 {other}",
+                    r"rd0: the new instance did not come up; rolled back to the old mode")
+            check(drivers_row(boot, f"{mode}-rollback", "rd0") == (mode, "running"),
+                  f"rd0 did not roll back to {mode} mode")
+            refused(boot, f"drvctl inject rd0 refuse-stop && drvctl mode rd0 {other}",
+                    r"rd0: the driver refused to stop; it keeps running in its mode")
+            check(drivers_row(boot, f"{mode}-refused", "rd0") == (mode, "running"), f"rd0 left {mode} mode")
+
+        boot.send("echo sum1 $(dd if=/dev/rd0 bs=64k count=4 2>/dev/null | md5sum)\n")
+        after = boot.expect(r"sum1 ([0-9a-f]{32}) -", timeout=60).group(1)
+        check(after == before, "rd0's data changed across the refused and rolled-back switches")
+        boot.send("poweroff\n")
+        check(boot.wait_exit(timeout=60) == 0, "poweroff did not exit 0")
+
+
 def scenario_uart(build):
     """The 16550 driver on COM2 (QEMU writes it to a file): bytes written to
     /dev/uart0 arrive on the wire, through its I/O ports, in kernel mode."""

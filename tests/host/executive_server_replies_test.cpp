@@ -49,6 +49,10 @@ TEST(ServerReplies, RefusesWhatCannotBeRight) {
   IoRequest done;
   IoRequest unknown = answered(request(8), 0, 0);
   EXPECT_EQ(ledger.accept(&unknown, sizeof unknown, &done), ReplyVerdict::unknown_tag);
+  IoRequest stale = answered(request(0x100 | 7), 0, 0);  // slot 7, an older generation
+  EXPECT_EQ(ledger.accept(&stale, sizeof stale, &done), ReplyVerdict::unknown_tag);
+  IoRequest nowhere = answered(request(0xff), 0, 0);
+  EXPECT_EQ(ledger.accept(&nowhere, sizeof nowhere, &done), ReplyVerdict::unknown_tag);
   IoRequest altered = answered(request(7), 0, 0);
   altered.offset = 0;  // a server may not redirect the request
   EXPECT_EQ(ledger.accept(&altered, sizeof altered, &done), ReplyVerdict::altered);
@@ -69,7 +73,9 @@ TEST(ServerReplies, RefusesWhatCannotBeRight) {
 TEST(ServerReplies, LedgerIsBoundedAndRefusesDuplicateTags) {
   RequestLedger ledger;
   for (uint64_t i = 0; i < RequestLedger::kCapacity; ++i) ASSERT_TRUE(ledger.record(request(i), 100 + i));
-  EXPECT_FALSE(ledger.record(request(999), 1));
+  EXPECT_FALSE(ledger.record(request(RequestLedger::kCapacity), 1));  // names no slot
+  EXPECT_FALSE(ledger.record(request(0x200 | 5), 1));                  // slot 5 is busy
+  EXPECT_EQ(ledger.outstanding(), RequestLedger::kCapacity);
   EXPECT_EQ(ledger.oldest_ns(), 100u);
   ledger.clear();
   EXPECT_EQ(ledger.outstanding(), 0u);

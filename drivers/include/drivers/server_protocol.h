@@ -38,11 +38,16 @@ enum class Fault : uint32_t {
   hang = 2,        // spins forever: the watchdog must notice
   wild_write = 3,  // writes a kernel address: the CPU refuses
   bad_reply = 4,   // completes the next request with a reply that cannot be right
+  // Lifecycle faults, for a mode switch's error paths; survivable in both
+  // modes (a monolith's driver may refuse to stop or fail its probe too).
+  refuse_stop = 5,  // ignores the next stop: the switch gives up, the instance keeps running
+  fail_start = 6,   // the device's next instance dies while starting: the switch rolls back
 };
 
 struct StartBody {
   DeviceInfo info;
   uint8_t has_state;
+  uint8_t fail_start;  // Fault::fail_start was injected: die before answering
   SavedState state;
   // Where the host mapped the instance's memory into the server.
   uint64_t transfer_address, transfer_device, transfer_size;

@@ -36,12 +36,33 @@ DeviceObject* device_at(size_t index);
 const char* device_name(const DeviceObject& device);
 uint64_t device_capacity(const DeviceObject& device);  // bytes; 0 for character devices
 
+// A client's data: kernel memory, or user memory of the calling thread's
+// task. User data moves straight between the caller's pages and the
+// instance's transfer slot (one copy, as NT's buffered I/O makes), with the
+// fault-safe user copy: a bad address is an error (out_of_range), never a
+// kernel fault.
+struct ClientBuffer {
+  enum class Space : uint8_t { kernel, user };
+  Space space;
+  uintptr_t address;
+
+  static ClientBuffer kernel(const void* data) { return {Space::kernel, reinterpret_cast<uintptr_t>(data)}; }
+  static ClientBuffer user(uint64_t address) { return {Space::user, address}; }
+  ClientBuffer advanced(size_t bytes) const { return {space, address + bytes}; }
+};
+
 // Synchronous requests from a kernel thread (the caller sleeps until the
-// completion). `buffer` is kernel memory. Offsets and lengths are checked
-// against the device (EINVAL); a request larger than one transfer slot is
-// split. Errors are the driver's IoStatus as rtl errors.
-rtl::Result<size_t> read(DeviceObject& device, uint64_t offset, void* buffer, size_t length);
-rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, const void* buffer, size_t length);
+// completion). Offsets and lengths are checked by the driver (EINVAL); a
+// request larger than one transfer slot is split into slot-sized requests,
+// stopping at a short one. Errors are the driver's IoStatus as rtl errors.
+rtl::Result<size_t> read(DeviceObject& device, uint64_t offset, ClientBuffer buffer, size_t length);
+rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, ClientBuffer buffer, size_t length);
+inline rtl::Result<size_t> read(DeviceObject& device, uint64_t offset, void* buffer, size_t length) {
+  return read(device, offset, ClientBuffer::kernel(buffer), length);
+}
+inline rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, const void* buffer, size_t length) {
+  return write(device, offset, ClientBuffer::kernel(buffer), length);
+}
 
 // A switch between modes while requests are in flight (see mode_switch.cpp).
 struct SwitchReport {

@@ -31,6 +31,14 @@ struct CharDevice {
   // on, like Linux's file operations. Otherwise they must not block and run
   // under the VFS lock (memory devices, ttys that answer EAGAIN).
   bool sleeps = false;
+  // Optional, for sleeping devices that move data straight between the
+  // caller's user memory and their own (the I/O manager's driver devices):
+  // one copy, no kernel bounce buffer. `user` is an address in the calling
+  // task; a bad one is EFAULT. read()/write() still serve kernel callers.
+  SysResult<size_t> (*read_user)(void* context, uint64_t offset, uint64_t user, size_t length,
+                                 uint32_t flags) = nullptr;
+  SysResult<size_t> (*write_user)(void* context, uint64_t offset, uint64_t user, size_t length,
+                                  uint32_t flags) = nullptr;
 };
 
 class CharDeviceRegistry {

@@ -39,6 +39,17 @@ class OpenFile : public rtl::RefCounted<OpenFile> {
   // pread/pwrite: at `offset`, the shared one untouched (ESPIPE on fifos).
   SysResult<size_t> read_at(uint64_t offset, void* buffer, size_t length);
   SysResult<size_t> write_at(uint64_t offset, const void* buffer, size_t length);
+  // Devices with user-memory entry points (CharDevice::read_user; only
+  // sleeping devices, called without the VFS lock, may touch user memory):
+  // `user` is an address in the calling task; offset < 0 uses and advances
+  // the shared offset, as read/write do.
+  bool moves_user_memory() const { return device_sleeps() && device_->read_user && device_->write_user; }
+  SysResult<size_t> read_user(int64_t offset, uint64_t user, size_t length) {
+    return move_user(offset, user, length, false);
+  }
+  SysResult<size_t> write_user(int64_t offset, uint64_t user, size_t length) {
+    return move_user(offset, user, length, true);
+  }
   SysResult<uint64_t> seek(int64_t offset, int whence);
   // getdents64: the offset is the directory cookie. EINVAL if not even one
   // record fits, 0 at the end.
@@ -47,6 +58,8 @@ class OpenFile : public rtl::RefCounted<OpenFile> {
   linux_stat stat() const { return to_linux_stat(vnode_->attributes()); }
 
  private:
+  SysResult<size_t> move_user(int64_t offset, uint64_t user, size_t length, bool writing);
+
   rtl::RefPtr<Vnode> vnode_;
   const CharDevice* device_;
   uint32_t flags_;
