@@ -1,11 +1,12 @@
-// The POSIX face of the I/O manager: every device object becomes a
-// character node, so busybox's dd, cat, od and cmp reach any driver,
-// whatever mode it runs in. Block devices are read and written at any byte
+// The POSIX face of the I/O manager: every device object in the object
+// namespace's \Device directory becomes a character node, so busybox's dd,
+// cat, od and cmp reach any driver, whatever mode it runs in. Block devices are read and written at any byte
 // offset and length, as Linux's buffered block devices allow: unaligned
 // edges go through a bounce buffer (read, and for writes modify-write).
 //
 // /dev/drvctl takes one command per write — "mode blk0 server",
-// "inject blk0 crash" — and a read returns the last command's report.
+// "inject \??\blk0 crash": any name the object manager resolves to a
+// device — and a read returns the last command's report.
 #include "driver_devices.h"
 
 #include <cstring>
@@ -14,6 +15,8 @@
 #include "bsdlayer/vfs/char_device.h"
 #include "bsdlayer/vfs/vfs.h"
 #include "executive/io_manager.h"
+#include "executive/object.h"
+#include "executive/object_manager.h"
 #include "microcore/personality.h"
 #include "rtl/alloc.h"
 #include "rtl/format.h"
@@ -25,6 +28,7 @@ namespace {
 namespace io = executive::io;
 constexpr uint32_t kDriverMajor = 240;  // Linux's "local/experimental use" range
 constexpr uint32_t kControlMinor = 255;
+constexpr size_t kMaxDeviceNodes = 32;  // twice what the I/O manager's table holds
 constexpr uint64_t kSector = 512;
 
 SysError error_of(const rtl::Error& error) { return sys_error(errno_from_errc(error.code())); }
@@ -169,9 +173,15 @@ bool parse_fault(std::string_view word, drivers::protocol::Fault* fault) {
 SysResult<size_t> control_write(void*, uint64_t, const void* buffer, size_t length, uint32_t) {
   std::string_view line(static_cast<const char*>(buffer), length);
   std::string_view verb = next_word(line), name = next_word(line), argument = next_word(line);
-  io::DeviceObject* device = io::find_device(name);
   if (verb != "mode" && verb != "inject") return refuse(LINUX_EINVAL, "unknown command '{}' (mode, inject)\n", verb);
-  if (!device) return refuse(LINUX_ENODEV, "{}: no such device\n", name);
+  auto found = io::find_device(name);
+  if (found.is_error()) {
+    rtl::Errc code = found.error().code();
+    return refuse(code == rtl::Errc::not_found ? LINUX_ENODEV : errno_from_errc(code), "{}: {}\n", name,
+                  found.error().what());
+  }
+  io::DeviceObject* device = found.value();
+  name = io::device_name(*device);  // reports name the device, whichever path led to it
   if (verb == "mode") {
     if (argument != "kernel" && argument != "server")
       return refuse(LINUX_EINVAL, "{}: unknown mode '{}' (kernel, server)\n", name, argument);
@@ -207,10 +217,19 @@ SysResult<size_t> control_read(void*, uint64_t offset, void* buffer, size_t leng
 }  // namespace
 
 rtl::Result<void> init() {
+  // Collected under the namespace lock, added to the VFS after it: the
+  // visitor may not allocate. Device objects live until power-off, so the
+  // pointers stay good.
+  io::DeviceObject* found[kMaxDeviceNodes];
+  size_t count = 0;
+  TRY(executive::ob::object_namespace().list("\\Device", [&](const executive::ob::ObjectEntry& entry) {
+    io::DeviceObject* device = io::kDeviceType.body_of(entry.object);
+    if (device && count < kMaxDeviceNodes) found[count++] = device;
+  }));
   CharDeviceRegistry& devices = vfs().devices();
-  for (size_t i = 0; i < io::device_count(); ++i) {
-    CharDevice node{io::device_name(*io::device_at(i)), kDriverMajor, static_cast<uint32_t>(i), 0666,
-                    device_read, device_write, io::device_at(i), true, device_read_user, device_write_user};
+  for (size_t i = 0; i < count; ++i) {
+    CharDevice node{io::device_name(*found[i]), kDriverMajor, static_cast<uint32_t>(i), 0666,
+                    device_read, device_write, found[i], true, device_read_user, device_write_user};
     if (devices.add(node).is_error()) return rtl::Error(rtl::Errc::already_exists, "driver device numbers taken");
   }
   CharDevice control{"drvctl", kDriverMajor, kControlMinor, 0600, control_read, control_write, nullptr, true};

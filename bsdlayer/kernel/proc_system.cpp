@@ -7,6 +7,7 @@
 #include "bsdlayer/vfs/vfs.h"
 #include "executive/io_manager.h"
 #include "executive/modules.h"
+#include "executive/object_manager.h"
 #include "executive/system_info.h"
 #include "microcore/load_average.h"
 #include "microcore/personality.h"
@@ -119,6 +120,15 @@ bool gen_drivers(int, ProcText& out) {
   return true;
 }
 
+// WinObj for the shell: every object in the object manager's namespace,
+// with its type, references and link target.
+bool gen_objects(int, ProcText& out) {
+  append_formatted(out, [](char* buffer, size_t capacity) {
+    return executive::ob::format_object_table(executive::ob::object_namespace(), buffer, capacity);
+  });
+  return true;
+}
+
 bool gen_filesystems(int, ProcText& out) {
   out.append("nodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
   return true;
@@ -137,7 +147,7 @@ const ProcEntry kRootEntries[] = {
     {"stat", VnodeType::regular, gen_stat},          {"uptime", VnodeType::regular, gen_uptime},
     {"loadavg", VnodeType::regular, gen_loadavg},    {"mounts", VnodeType::regular, gen_mounts},
     {"filesystems", VnodeType::regular, gen_filesystems}, {"modules", VnodeType::regular, gen_modules},
-    {"drivers", VnodeType::regular, gen_drivers},
+    {"drivers", VnodeType::regular, gen_drivers},    {"objects", VnodeType::regular, gen_objects},
 };
 
 const ProcfsTables kTables{

@@ -22,6 +22,8 @@ int errno_from_errc(rtl::Errc code) {
     case rtl::Errc::too_big: return LINUX_E2BIG;
     case rtl::Errc::interrupted: return LINUX_EINTR;
     case rtl::Errc::no_device: return LINUX_ENODEV;
+    case rtl::Errc::not_a_directory: return LINUX_ENOTDIR;
+    case rtl::Errc::too_many_links: return LINUX_ELOOP;
   }
   return LINUX_EIO;
 }

@@ -6,6 +6,9 @@
  *   drvctl inject DEVICE crash|hang|wild-write|bad-reply
  *   drvctl inject DEVICE refuse-stop|fail-start   (the next switch's error paths)
  *
+ * DEVICE is a device's name (rd0) or any object manager path that leads to
+ * one: \Device\rd0, or the link \??\rd0 (quote the backslashes in a shell).
+ *
  * The kernel does the work: each command is one write(2) to /dev/drvctl,
  * and a read(2) on the same descriptor returns the kernel's one-line report
  * (also on failure, where write's errno says what kind of failure). */
@@ -19,7 +22,8 @@ static int usage(void) {
   fprintf(stderr,
           "usage: drvctl list\n"
           "       drvctl mode DEVICE kernel|server\n"
-          "       drvctl inject DEVICE crash|hang|wild-write|bad-reply|refuse-stop|fail-start\n");
+          "       drvctl inject DEVICE crash|hang|wild-write|bad-reply|refuse-stop|fail-start\n"
+          "DEVICE: a name (rd0) or an object path (\\Device\\rd0, \\??\\rd0)\n");
   return 2;
 }
 

@@ -9,6 +9,7 @@
 #include "executive/framebuffer_console.h"
 #include "executive/klog.h"
 #include "executive/io_manager.h"
+#include "executive/object_manager.h"
 #include "executive/personality.h"
 #include "executive/version.h"
 #include "hal/clock.h"
@@ -171,6 +172,7 @@ void kernel_main() {
   microcore::init();
   verify_timer_ticks();
 
+  must_step(ob::init_object_manager(), "object manager");
   io::init_io_manager(g_command_line);
 
   if (auto test = g_command_line.get("test")) run_boot_self_test(*test);

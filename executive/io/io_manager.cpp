@@ -1,11 +1,15 @@
 // The I/O manager's device table and its client calls (see io_manager.h).
 //
 // The table is filled once at boot, before any client runs, and never
-// shrinks, so lookups need no lock: device objects live until power-off.
+// shrinks, so walking it needs no lock: device objects live until
+// power-off. It is the I/O manager's own list (for /proc/drivers and the
+// supervisor); names are the object manager's, and lookups by name go
+// through it (device_names.cpp).
 #include "executive/io_manager.h"
 
-#include "drivers/catalog.h"
+#include "device_names.h"
 #include "device_object.h"
+#include "drivers/catalog.h"
 #include "hal/pci.h"
 #include "hal/pci_ecam.h"
 #include "rtl/format.h"
@@ -45,6 +49,10 @@ void add_device(const rtl::CommandLine& command_line, const drivers::DriverKind&
     return;
   }
   DeviceObject& object = *device.value();
+  if (auto named = name_device(object); named.is_error()) {
+    rtl::pr_err("io: cannot name \\Device\\{}: {}", object.name(), named.error().what());
+    return;
+  }
   g_devices[g_count++] = &object;
   DriverMode mode = mode_for(command_line, object.name());
   if (auto started = object.start(mode); started.is_error()) {
@@ -82,6 +90,8 @@ void discover_pci(const rtl::CommandLine& command_line) {
 const char* mode_name(DriverMode mode) { return mode == DriverMode::kernel ? "kernel" : "server"; }
 
 void init_io_manager(const rtl::CommandLine& command_line) {
+  if (auto types = register_object_types(); types.is_error())
+    rtl::pr_err("io: cannot register the device and driver types: {}", types.error().what());
   start_supervisor();
   discover_pci(command_line);
   // COM2 (COM1 is the kernel console). A machine without one simply has no
@@ -95,13 +105,6 @@ void init_io_manager(const rtl::CommandLine& command_line) {
   drivers::DeviceInfo virtual_device;
   add_device(command_line, drivers::kRamDiskDriver, virtual_device);
   add_device(command_line, drivers::kNullDriver, virtual_device);
-}
-
-DeviceObject* find_device(std::string_view name) {
-  if (name.starts_with("\\Device\\")) name.remove_prefix(8);
-  for (size_t i = 0; i < g_count; ++i)
-    if (name == g_devices[i]->name()) return g_devices[i];
-  return nullptr;
 }
 
 size_t device_count() { return g_count; }

@@ -20,6 +20,8 @@ const char* errc_name(Errc code) {
     case Errc::too_big: return "too big";
     case Errc::interrupted: return "interrupted";
     case Errc::no_device: return "no such device";
+    case Errc::not_a_directory: return "not a directory";
+    case Errc::too_many_links: return "too many levels of symbolic links";
   }
   return "unknown error";
 }

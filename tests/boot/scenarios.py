@@ -750,6 +750,7 @@ def scenario_drivers(build):
         table = boot.transcript[:listing.start()]
         served = re.findall(r"^rd0\s+ramdisk\s+kernel\s+running\s+(\d+)\s+0\s+0\s", table, re.MULTILINE)
         check(served and int(served[-1]) >= 128, f"rd0's counters do not show the requests served: {served}")
+        check_object_manager(boot, after.group(1))
         boot.send("poweroff\n")
         check(boot.wait_exit(timeout=60) == 0, "poweroff did not exit 0")
 
@@ -806,6 +807,34 @@ def scenario_driver_errors(build):
         check(after == before, "rd0's data changed across the refused and rolled-back switches")
         boot.send("poweroff\n")
         check(boot.wait_exit(timeout=60) == 0, "poweroff did not exit 0")
+
+
+def check_object_manager(boot, rd0_sum):
+    """The object manager's namespace, live: /proc/objects lists the real
+    devices, drivers, links and types, and drvctl takes object paths (a
+    \\Device\\ name, a \\??\\ link in another case) for a switch whose
+    data path, /dev/rd0, keeps working; a path to a non-device is refused."""
+    start = boot.position
+    boot.send("cat /proc/objects; echo objects-rc=$?\n")
+    done = boot.expect(r"objects-rc=(\d+)", timeout=60)
+    check(done.group(1) == "0", "cat /proc/objects failed")
+    objects = boot.transcript[start:done.start()]
+    for line in [r"\\\s+Directory\s+\d+", r"\\Device\\rd0\s+Device\s+\d+",
+                 r"\\Device\\null0\s+Device\s+\d+", r"\\Driver\\ramdisk\s+Driver\s+\d+",
+                 r"\\\?\?\\rd0\s+SymbolicLink\s+\d+\s+-> \\Device\\rd0",
+                 r"\\ObjectTypes\\Device\s+Type\s+\d+"]:
+        check(re.search("^" + line + r"\s*$", objects, re.MULTILINE), f"/proc/objects lacks /{line}/")
+    boot.send("drvctl mode '\\Device\\rd0' server && "
+              "echo server-sum $(dd if=/dev/rd0 bs=4k count=64 2>/dev/null | md5sum) && "
+              "drvctl mode '\\??\\RD0' kernel; echo switch-rc=$?\n")
+    boot.expect(r"rd0: kernel -> server in \d+\.\d ms, 0 requests failed", timeout=60)
+    moved = boot.expect(r"server-sum ([0-9a-f]{32}) -", timeout=60)
+    check(moved.group(1) == rd0_sum, "rd0 in server mode did not give back its contents")
+    boot.expect(r"rd0: server -> kernel in \d+\.\d ms, 0 requests failed", timeout=60)
+    boot.expect(r"switch-rc=0", timeout=30)
+    boot.send("drvctl mode '\\Driver\\ramdisk' server; echo bad-rc=$?\n")
+    boot.expect(r"\\Driver\\ramdisk: not a device", timeout=60)
+    boot.expect(r"bad-rc=1", timeout=30)
 
 
 def scenario_uart(build):

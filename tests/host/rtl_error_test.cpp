@@ -10,7 +10,7 @@ namespace {
 
 TEST(RtlError, EveryCodeHasADistinctName) {
   std::set<std::string> names;
-  for (int code = static_cast<int>(rtl::Errc::ok); code <= static_cast<int>(rtl::Errc::too_big);
+  for (int code = static_cast<int>(rtl::Errc::ok); code <= static_cast<int>(rtl::Errc::too_many_links);
        ++code) {
     std::string name = rtl::errc_name(static_cast<rtl::Errc>(code));
     EXPECT_NE(name, "unknown error") << "code " << code;

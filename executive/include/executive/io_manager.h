@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "drivers/driver.h"
 #include "drivers/server_protocol.h"
+#include "executive/object_type.h"
 #include "rtl/command_line.h"
 #include "rtl/result.h"
 
@@ -25,12 +27,25 @@ const char* mode_name(DriverMode mode);
 
 class DeviceObject;
 
-// Finds devices on every bus, creates their objects and starts an instance
-// of each in the mode the command line asks for ("drivers=server" for all,
-// "driver.blk0=server" for one; kernel by default).
+// The I/O manager's objects in the object namespace (object_manager.h):
+// \Device\<name> for each device (with \??\<name> linking to it) and
+// \Driver\<kind> for each driver kind that has a device. Their bodies are
+// the I/O manager's and live until power-off, so neither type deletes them.
+extern const ob::TypedObjectType<DeviceObject> kDeviceType;
+extern const ob::TypedObjectType<const drivers::DriverKind> kDriverType;
+
+// Finds devices on every bus, creates their objects, names them, and starts
+// an instance of each in the mode the command line asks for
+// ("drivers=server" for all, "driver.blk0=server" for one; kernel by
+// default). The object manager must be up.
 void init_io_manager(const rtl::CommandLine& command_line);
 
-DeviceObject* find_device(std::string_view name);  // "blk0" or "\Device\blk0"
+// A device by name, resolved through the object namespace: "blk0" (read as
+// \Device\blk0), "\Device\blk0", or any path that leads to a device
+// through links ("\??\blk0"); case does not matter. not_found ("no such
+// device"), no_device for an object that is not a device ("\Driver\null"),
+// invalid_argument / too_big for a malformed name.
+rtl::Result<DeviceObject*> find_device(std::string_view name);
 size_t device_count();
 DeviceObject* device_at(size_t index);
 const char* device_name(const DeviceObject& device);

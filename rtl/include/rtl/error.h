@@ -26,6 +26,8 @@ enum class Errc : int32_t {
   too_big,            // E2BIG / EFBIG: input exceeds a documented limit
   interrupted,        // EINTR: a wait was cut short (signal, kill)
   no_device,          // ENODEV: nothing serves that device (any more)
+  not_a_directory,    // ENOTDIR: a path goes through something that is not one
+  too_many_links,     // ELOOP: symbolic links nest deeper than the limit
 };
 
 const char* errc_name(Errc code);

@@ -1,9 +1,10 @@
 // SysResult<T>: a T or a Linux errno, the error currency of bsdlayer.
 //
-// rtl::Result carries rtl::Errc, which has no ENOTDIR, ELOOP or EISDIR; the
-// POSIX personality needs Linux's exact errno, so it has its own result type
-// shaped like rtl::Result. SysError holds the *negative* errno, the value the
-// system-call layer returns to user space unchanged:
+// rtl::Result carries rtl::Errc, the errors the lower layers produce (no
+// EISDIR, EBADF or ESPIPE); the POSIX personality needs Linux's exact errno,
+// so it has its own result type shaped like rtl::Result. SysError holds the
+// *negative* errno, the value the system-call layer returns to user space
+// unchanged:
 //
 //   SysResult<RefPtr<Vnode>> r = vfs.resolve(...);
 //   if (r.is_error()) return r.error();          // e.g. -LINUX_ENOENT
