@@ -39,6 +39,7 @@ bool RequestLedger::record(const drivers::IoRequest& request, uint64_t now_ns) {
   }
   if (!free_entry) return false;
   free_entry->used = true;
+  free_entry->parked = false;
   free_entry->since_ns = now_ns ? now_ns : 1;
   free_entry->request = request;
   ++count_;
@@ -64,10 +65,22 @@ ReplyVerdict RequestLedger::accept(const void* body, size_t size, drivers::IoReq
   return ReplyVerdict::ok;
 }
 
+ReplyVerdict RequestLedger::park(const void* body, size_t size) {
+  if (size != sizeof(drivers::protocol::ParkedBody)) return ReplyVerdict::wrong_size;
+  drivers::protocol::ParkedBody parked;
+  std::memcpy(&parked, body, sizeof parked);
+  for (Entry& entry : entries_) {
+    if (!entry.used || entry.request.tag != parked.tag) continue;
+    entry.parked = true;
+    return ReplyVerdict::ok;
+  }
+  return ReplyVerdict::unknown_tag;
+}
+
 uint64_t RequestLedger::oldest_ns() const {
   uint64_t oldest = 0;
   for (const Entry& entry : entries_)
-    if (entry.used && (!oldest || entry.since_ns < oldest)) oldest = entry.since_ns;
+    if (entry.used && !entry.parked && (!oldest || entry.since_ns < oldest)) oldest = entry.since_ns;
   return oldest;
 }
 
