@@ -4,7 +4,8 @@
 namespace drivers {
 
 const DriverKind* find_driver_kind(std::string_view name) {
-  static const DriverKind* const kAll[] = {&kNullDriver, &kRamDiskDriver, &kUartDriver, &kVirtioBlockDriver};
+  static const DriverKind* const kAll[] = {&kNullDriver, &kRamDiskDriver, &kUartDriver, &kPs2KeyboardDriver,
+                                            &kVirtioBlockDriver};
   for (const DriverKind* kind : kAll)
     if (name == kind->name) return kind;
   return nullptr;

@@ -52,7 +52,7 @@ class RamDisk final : public Driver {
       return kIoNotSupported;
     if (request.offset % kSectorBytes || request.length % kSectorBytes) return kIoBadRequest;
     if (request.offset > disk_.size || request.length > disk_.size - request.offset) return kIoBadRequest;
-    if (request.buffer > transfer_.size || request.length > transfer_.size - request.buffer) return kIoBadRequest;
+    if (!fits_transfer(request, transfer_)) return kIoBadRequest;
     return kIoOk;
   }
 

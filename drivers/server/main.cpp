@@ -6,9 +6,9 @@
 //   drvserver <device> <request port> <kernel port>
 //
 // The request port (a receive right) brings, in arrival order, the kernel's
-// kStart / kSubmit / kStop / kInject and the device's interrupts; answers go
-// to the kernel port, which the kernel itself receives on. The server is
-// single-threaded: the driver's entry points run one at a time, as the
+// kStart / kSubmit / kCancelParked / kStop / kInject and the device's
+// interrupts; answers go to the kernel port, which the kernel itself
+// receives on. The server is single-threaded: the driver's entry points run one at a time, as the
 // DeviceHost contract requires.
 //
 // The driver code is the same the kernel runs (drivers/catalog.h); only the
@@ -170,6 +170,7 @@ int main(const char* args) {
     else if (id == protocol::kSubmit) submit(server, message);
     else if (id == protocol::kStop) stop(server);
     else if (id == protocol::kInject) inject(server, message);
+    else if (id == protocol::kCancelParked && server.driver) server.driver->cancel_parked();
     else if (is_interrupt(id) && server.driver) server.driver->interrupt();
   }
 }

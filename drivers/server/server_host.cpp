@@ -116,6 +116,11 @@ void ServerHost::complete(drivers::IoRequest& request) {
   send_to_kernel(drivers::protocol::kComplete, &reply, sizeof reply);
 }
 
+void ServerHost::park(const drivers::IoRequest& request) {
+  drivers::protocol::ParkedBody body{request.tag};
+  send_to_kernel(drivers::protocol::kParked, &body, sizeof body);
+}
+
 void ServerHost::log(const char* message) { mach::print("drvserver %s: %s\n", device_, message); }
 
 }  // namespace drvserver

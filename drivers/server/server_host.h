@@ -7,6 +7,7 @@
 //                        (legacy line), delivered to the request port
 //   I/O ports            in/out instructions (the TSS bitmap admits ours)
 //   completions          kComplete messages to the kernel's port
+//   parked requests      kParked messages (the watchdog leaves them alone)
 // The transfer area and persistent memory were mapped by the kernel before
 // the server ran; kStart says where. The kernel checks every trap, so a
 // driver asking for what is not its device's is refused here as in the
@@ -59,6 +60,7 @@ class ServerHost final : public drivers::DeviceHost {
   bool enable_interrupt(drivers::MessageSignal* signal) override;
   void acknowledge_interrupt() override;
   void complete(drivers::IoRequest& request) override;
+  void park(const drivers::IoRequest& request) override;
   uint64_t now_ns() override { return mach::clock_ns(); }
   void log(const char* message) override;
 

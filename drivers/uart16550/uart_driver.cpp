@@ -6,8 +6,7 @@
 // what the ring holds and never waits (an empty ring reads 0 bytes: a raw
 // port, not a terminal). Bytes still in the ring are carried across a mode
 // switch in the saved state.
-#include <cstring>
-
+#include "drivers/byte_ring.h"
 #include "drivers/catalog.h"
 
 namespace drivers {
@@ -36,10 +35,8 @@ class Uart16550 final : public Driver {
     write(kLineControl, 0x03);   // 8 data bits, no parity, 1 stop bit
     write(kFifoControl, 0xc7);   // FIFOs on and cleared, receive trigger 14 bytes
     write(kModemControl, 0x03 | kModemOut2);
-    if (state && state->size <= sizeof ring_) {
-      memcpy(ring_, state->bytes, state->size);
-      count_ = state->size;
-    }
+    if (state && state->size <= ring_.kCapacity)
+      for (uint32_t i = 0; i < state->size; ++i) ring_.push(state->bytes[i]);
     MessageSignal unused;
     if (host.enable_interrupt(&unused)) write(kInterruptEnable, 0x01);  // received data available
     return StartStatus::ok;
@@ -49,13 +46,13 @@ class Uart16550 final : public Driver {
     Memory transfer = host_->transfer();
     request.transferred = 0;
     request.status = kIoOk;
-    if (request.buffer > transfer.size || request.length > transfer.size - request.buffer) {
+    if (!fits_transfer(request, transfer)) {
       request.status = kIoBadRequest;
     } else if (request.operation == IoOperation::write) {
       request.status = transmit(transfer.cpu + request.buffer, request.length, &request.transferred);
     } else if (request.operation == IoOperation::read) {
       drain_receiver();
-      request.transferred = take(transfer.cpu + request.buffer, request.length);
+      request.transferred = ring_.take(transfer.cpu + request.buffer, request.length);
     } else if (request.operation != IoOperation::flush) {
       request.status = kIoNotSupported;
     }
@@ -70,7 +67,7 @@ class Uart16550 final : public Driver {
   void stop(SavedState& state) override {
     write(kInterruptEnable, 0);
     drain_receiver();
-    state.size = take(state.bytes, sizeof state.bytes);
+    state.size = ring_.take(state.bytes, sizeof state.bytes);
   }
 
   Geometry geometry() const override { return {}; }
@@ -94,29 +91,13 @@ class Uart16550 final : public Driver {
   // the newest bytes (counted), as a UART overrun would.
   void drain_receiver() {
     for (int i = 0; i < 64 && (read(kLineStatus) & kLineStatusDataReady); ++i) {
-      uint8_t byte = read(kData);
-      if (count_ == sizeof ring_) {
-        ++dropped_;
-        continue;
-      }
-      ring_[(head_ + count_++) % sizeof ring_] = byte;
+      ring_.push(read(kData));
     }
-  }
-
-  uint32_t take(uint8_t* out, uint32_t length) {
-    uint32_t n = 0;
-    for (; n < length && count_; ++n, --count_) {
-      out[n] = ring_[head_];
-      head_ = (head_ + 1) % sizeof ring_;
-    }
-    return n;
   }
 
   DeviceHost* host_ = nullptr;
   uint16_t base_ = 0;
-  uint8_t ring_[SavedState::kCapacity] = {};
-  uint32_t head_ = 0, count_ = 0;
-  uint64_t dropped_ = 0;
+  ByteRing<SavedState::kCapacity> ring_;
 };
 
 }  // namespace

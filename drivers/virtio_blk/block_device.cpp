@@ -116,7 +116,7 @@ int32_t BlockDevice::check(const IoRequest& request) const {
   }
   if (request.offset % kSectorBytes || request.length % kSectorBytes) return kIoBadRequest;
   if (request.offset > capacity_bytes_ || request.length > capacity_bytes_ - request.offset) return kIoBadRequest;
-  if (request.buffer > transfer_.size || request.length > transfer_.size - request.buffer) return kIoBadRequest;
+  if (!fits_transfer(request, transfer_)) return kIoBadRequest;
   return kIoOk;
 }
 

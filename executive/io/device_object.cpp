@@ -199,10 +199,22 @@ rtl::Result<size_t> DeviceObject::transfer_request(drivers::IoOperation operatio
     rtl::platform::irq_restore(interrupts);
     if (outcome == microcore::WaitOutcome::interrupted) {
       // The driver still owns the request; its completion frees the slot.
-      rtl::SpinlockGuard guard(lock_);
-      if (slot.use == Slot::Use::submitted) {
-        slot.use = Slot::Use::abandoned;
-        return rtl::Error(rtl::Errc::interrupted, "interrupted while the device worked");
+      bool freed = false;
+      {
+        rtl::SpinlockGuard guard(lock_);
+        if (slot.use == Slot::Use::submitted) {
+          slot.use = Slot::Use::abandoned;
+          return rtl::Error(rtl::Errc::interrupted, "interrupted while the device worked");
+        }
+        // No instance holds a carried request: the slot is free at once.
+        if (slot.use == Slot::Use::carried) {
+          slot.use = Slot::Use::free;
+          freed = true;
+        }
+      }
+      if (freed) {
+        microcore::wake_waiters(*gate_);
+        return rtl::Error(rtl::Errc::interrupted, "interrupted while the device switched");
       }
     }
   }
@@ -226,18 +238,18 @@ void DeviceObject::complete(const drivers::IoRequest& request) {
       ++stale_completions_;
       return;
     }
-    slot->request.status = request.status;
-    slot->request.transferred = request.transferred <= slot->request.length ? request.transferred : 0;
-    if (request.status == drivers::kIoOk) {
-      ++counters_.served;
-      counters_.bytes += slot->request.transferred;
-    } else {
-      ++counters_.errors;
-    }
-    if (slot->use == Slot::Use::abandoned) {
+    bool handed_back = request.status == drivers::kIoCancelled &&
+                       (slot->use == Slot::Use::abandoned || state_ == DeviceState::switching);
+    if (handed_back && slot->use == Slot::Use::submitted) {
+      slot->use = Slot::Use::carried;  // the switch submits it again; its client keeps waiting
+    } else if (slot->use == Slot::Use::abandoned) {
+      if (!handed_back) count_completion_locked(request.status, request.transferred, slot->request.length);
       slot->use = Slot::Use::free;
       wake_gate = true;
     } else {
+      slot->request.status = request.status;
+      slot->request.transferred = request.transferred <= slot->request.length ? request.transferred : 0;
+      count_completion_locked(request.status, slot->request.transferred, slot->request.length);
       slot->use = Slot::Use::done;
       wake_slot = true;
     }
@@ -245,6 +257,15 @@ void DeviceObject::complete(const drivers::IoRequest& request) {
   if (wake_slot) microcore::wake_waiters(*slots_[index].done);
   if (wake_gate) microcore::wake_waiters(*gate_);
   microcore::wake_waiters(*drained_);
+}
+
+void DeviceObject::count_completion_locked(int32_t status, uint32_t transferred, uint32_t length) {
+  if (status == drivers::kIoOk) {
+    ++counters_.served;
+    counters_.bytes += transferred <= length ? transferred : 0;
+  } else {
+    ++counters_.errors;
+  }
 }
 
 void DeviceObject::backend_failed(DriverBackend& backend, const char* reason) {
@@ -285,7 +306,7 @@ void DeviceObject::open_gate(DeviceState state) {
     // silently (clients get ENODEV).
     rtl::SpinlockGuard guard(lock_);
     for (Slot& slot : slots_) {
-      if (slot.use != Slot::Use::submitted) continue;
+      if (slot.use != Slot::Use::submitted && slot.use != Slot::Use::carried) continue;
       slot.request.status = drivers::kIoNoDevice;
       slot.use = Slot::Use::done;
       microcore::wake_waiters(*slot.done);
@@ -329,8 +350,11 @@ void DeviceObject::recover() {
   uint64_t took_ns = 0;
   {
     rtl::SpinlockGuard guard(lock_);
-    for (Slot& slot : slots_)
+    for (Slot& slot : slots_) {
+      // Carried: handed back by a switch that this failure cut short.
+      if (slot.use == Slot::Use::carried) slot.use = Slot::Use::submitted;
       if (slot.use == Slot::Use::submitted || slot.use == Slot::Use::abandoned) replay[count++] = slot.request;
+    }
     ++counters_.restarts;
     counters_.replayed += count;
     took_ns = microcore::now_ns() - failed_at_ns_;

@@ -9,6 +9,9 @@
 // Gate: while the device is switching modes or restarting a crashed
 // server, new requests wait at the gate (state != running) instead of
 // failing; in-flight requests are drained (switch) or replayed (restart).
+// Parked requests (a keyboard read waiting for a key) would never drain:
+// the switch asks the driver to hand them back (kIoCancelled), keeps them
+// as `carried` and submits them to whichever instance runs next.
 //
 // Locking: `lock_` (a spinlock taken with interrupts off) protects the
 // slots, the state and the counters. It is a leaf: complete() may be called
@@ -82,8 +85,9 @@ class DeviceObject {
  private:
   struct Slot {
     // abandoned: submitted, but its client stopped waiting (a signal); the
-    // completion frees it.
-    enum class Use : uint8_t { free, submitted, done, abandoned } use = Use::free;
+    // completion frees it. carried: a parked request the old instance
+    // handed back during a switch; its client still waits.
+    enum class Use : uint8_t { free, submitted, done, abandoned, carried } use = Use::free;
     uint32_t generation = 0;
     drivers::IoRequest request;
     microcore::WaitQueue* done = nullptr;
@@ -95,7 +99,11 @@ class DeviceObject {
   void end_submitting();  // undoes take_slot's count of callers not yet submitted
   void release_slot(size_t slot);
   size_t in_flight_locked() const;
+  void count_completion_locked(int32_t status, uint32_t transferred, uint32_t length);
   void wait_for_submitters();
+  bool cancel_parked_once();
+  void resubmit_carried(DriverBackend& backend);
+  void reopen(DeviceState state);
   rtl::Result<DriverBackend*> start_backend(DriverMode mode, const drivers::SavedState* state);
   void open_gate(DeviceState state);
 

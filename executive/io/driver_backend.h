@@ -13,6 +13,8 @@
 //  - A backend that fails (server died, hung, answered garbage) calls
 //    DeviceObject::backend_failed() once and completes nothing afterwards;
 //    the device object replays the requests it still had in flight.
+//  - cancel_parked() asks the driver to hand back its parked requests
+//    (drivers/driver.h); they come back through complete() as kIoCancelled.
 //  - stop() is called only with no request in flight; false means the
 //    driver refused or did not answer (the caller rolls back).
 //  - destroy() ends the instance and frees the backend, in any state.
@@ -30,6 +32,7 @@ class DriverBackend {
   virtual drivers::StartStatus start(const drivers::SavedState* state, bool injected_failure,
                                      drivers::Geometry* geometry) = 0;
   virtual void submit(drivers::IoRequest& request) = 0;
+  virtual void cancel_parked() = 0;
   virtual bool stop(drivers::SavedState& state) = 0;
   virtual void inject(drivers::protocol::Fault fault) = 0;
   virtual void destroy() = 0;

@@ -10,6 +10,7 @@
 #include "device_names.h"
 #include "device_object.h"
 #include "drivers/catalog.h"
+#include "hal/i8042.h"
 #include "hal/pci.h"
 #include "hal/pci_ecam.h"
 #include "rtl/format.h"
@@ -102,6 +103,18 @@ void init_io_manager(const rtl::CommandLine& command_line) {
   com2.io_count = 8;
   com2.legacy_irq = 3;
   add_device(command_line, drivers::kUartDriver, com2);
+  // The PS/2 keyboard: data port 0x60, command port 0x64 (only those two:
+  // 0x61 is the speaker and NMI control), ISA line 1.
+  if (hal::i8042::controller_present()) {
+    drivers::DeviceInfo keyboard;
+    keyboard.bus = drivers::DeviceInfo::Bus::legacy;
+    keyboard.io_base = 0x60;
+    keyboard.io_count = 1;
+    keyboard.io2_base = 0x64;
+    keyboard.io2_count = 1;
+    keyboard.legacy_irq = 1;
+    add_device(command_line, drivers::kPs2KeyboardDriver, keyboard);
+  }
   drivers::DeviceInfo virtual_device;
   add_device(command_line, drivers::kRamDiskDriver, virtual_device);
   add_device(command_line, drivers::kNullDriver, virtual_device);

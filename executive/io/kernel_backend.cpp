@@ -84,6 +84,10 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
     rtl::SpinlockGuard guard(lock_);
     driver_->submit(request);
   }
+  void cancel_parked() override {
+    rtl::SpinlockGuard guard(lock_);
+    driver_->cancel_parked();
+  }
   bool stop(drivers::SavedState& state) override {
     rtl::SpinlockGuard guard(lock_);
     if (refuse_stop_) {
@@ -186,7 +190,8 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   const drivers::DeviceInfo& info() const { return device_.info(); }
   bool is_pci() const { return info().bus == drivers::DeviceInfo::Bus::pci; }
   bool owns_port(uint16_t port) const {
-    return info().io_count && port >= info().io_base && port - info().io_base < info().io_count;
+    return (info().io_count && port >= info().io_base && port - info().io_base < info().io_count) ||
+           (info().io2_count && port >= info().io2_base && port - info().io2_base < info().io2_count);
   }
   // Directly from the vector: the monolithic path.
   static void on_interrupt(hal::TrapFrame&, void* context) {

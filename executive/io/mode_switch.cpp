@@ -2,7 +2,9 @@
 // the other mode while clients keep issuing requests.
 //
 //   1. close the gate: new requests wait (state switching);
-//   2. drain: wait until every request in flight has completed;
+//   2. drain: wait until every request in flight has completed, after
+//      asking the driver once to hand back its parked requests (they are
+//      carried, not completed, and go to the instance that runs next);
 //   3. stop the old instance, which saves its state, and end it;
 //   4. start the new instance with that state;
 //   5. open the gate.
@@ -33,7 +35,9 @@ rtl::Result<SwitchReport> DeviceObject::switch_mode(DriverMode mode) {
   SwitchReport report{mode_, mode, 0, 0, false};
 
   uint64_t deadline = started_ns + kDrainTimeoutNs;
+  bool cancelled = false;
   for (;;) {
+    if (!cancelled) cancelled = cancel_parked_once();
     rtl::platform::IrqState interrupts = rtl::platform::irq_save();
     lock_.lock();
     bool drained = in_flight_locked() == 0 && submitting_ == 0;
@@ -42,7 +46,7 @@ rtl::Result<SwitchReport> DeviceObject::switch_mode(DriverMode mode) {
     if (drained || failed || microcore::now_ns() >= deadline) {
       rtl::platform::irq_restore(interrupts);
       if (drained && !failed) break;
-      open_gate(failed ? DeviceState::restarting : DeviceState::running);
+      reopen(failed ? DeviceState::restarting : DeviceState::running);
       return rtl::Error(rtl::Errc::timed_out, failed ? "the driver failed during the switch"
                                                      : "requests in flight did not drain");
     }
@@ -53,7 +57,7 @@ rtl::Result<SwitchReport> DeviceObject::switch_mode(DriverMode mode) {
   DriverBackend* old = backend_;
   drivers::SavedState saved;
   if (!old->stop(saved)) {
-    open_gate(DeviceState::running);
+    reopen(DeviceState::running);
     return rtl::Error(rtl::Errc::busy, "the driver refused to stop; it keeps running in its mode");
   }
   // The old instance is gone before the new one starts: a dead server's
@@ -82,7 +86,7 @@ rtl::Result<SwitchReport> DeviceObject::switch_mode(DriverMode mode) {
     open_gate(DeviceState::failed);
     return rtl::Error(rtl::Errc::no_device, "the driver came up in neither mode");
   }
-  open_gate(DeviceState::running);
+  reopen(DeviceState::running);
   if (report.rolled_back) {
     rtl::pr_warn("io: {}: back in {} mode after {}.{:03} ms, {} requests failed", name_, mode_name(mode),
                  report.pause_ns / 1000000, report.pause_ns / 1000 % 1000, report.requests_failed);
@@ -92,6 +96,60 @@ rtl::Result<SwitchReport> DeviceObject::switch_mode(DriverMode mode) {
                mode_name(report.to), report.pause_ns / 1000000, report.pause_ns / 1000 % 1000,
                report.requests_failed);
   return report;
+}
+
+// Once no client is between taking a slot and submitting (so every request
+// reached the instance before this), asks it for its parked requests.
+// True once asked, or when there is nothing to ask for.
+bool DeviceObject::cancel_parked_once() {
+  DriverBackend* backend = nullptr;
+  {
+    rtl::SpinlockGuard guard(lock_);
+    if (failed_backend_) return true;  // the restart replays them
+    if (submitting_) return false;
+    if (in_flight_locked() == 0) return true;
+    backend = backend_;
+    ++submitting_;  // keeps the instance alive across the call (recover waits)
+  }
+  backend->cancel_parked();
+  {
+    rtl::SpinlockGuard guard(lock_);
+    --submitting_;
+  }
+  microcore::wake_waiters(*drained_);
+  return true;
+}
+
+// Carried requests go to `backend` before the gate opens: they are older
+// than anything waiting there.
+void DeviceObject::resubmit_carried(DriverBackend& backend) {
+  size_t indexes[kSlots];
+  size_t count = 0;
+  {
+    rtl::SpinlockGuard guard(lock_);
+    for (size_t i = 0; i < kSlots; ++i) {
+      if (slots_[i].use != Slot::Use::carried) continue;
+      slots_[i].use = Slot::Use::submitted;
+      slots_[i].request.status = drivers::kIoOk;
+      slots_[i].request.transferred = 0;
+      indexes[count++] = i;
+    }
+    submitting_ += static_cast<uint32_t>(count);
+  }
+  for (size_t i = 0; i < count; ++i) backend.submit(slots_[indexes[i]].request);
+  {
+    rtl::SpinlockGuard guard(lock_);
+    submitting_ -= static_cast<uint32_t>(count);
+  }
+  microcore::wake_waiters(*drained_);
+}
+
+// The end of a switch, whatever its outcome: running again (carried
+// requests to the current instance), restarting (the supervisor replays
+// them) or failed (open_gate fails them).
+void DeviceObject::reopen(DeviceState state) {
+  if (state == DeviceState::running && backend_) resubmit_carried(*backend_);
+  open_gate(state);
 }
 
 rtl::Result<void> DeviceObject::inject(drivers::protocol::Fault fault) {

@@ -42,6 +42,8 @@ void ServerBackend::on_reply(int32_t id, const void* body, size_t size) {
   } else if (id == protocol::kStopped && phase_ == Phase::stopping) {
     verdict = check_stopped(body, size, &saved_);
     stopped_ = verdict == ReplyVerdict::ok;
+  } else if (id == protocol::kParked && (phase_ == Phase::running || phase_ == Phase::stopping)) {
+    verdict = ledger_.park(body, size);
   } else if (id == protocol::kAlive && probes_ > 0 && size == 0) {
     if (--probes_ == 0) probe_since_ns_ = 0;
   } else {
@@ -163,6 +165,15 @@ void ServerBackend::submit(drivers::IoRequest& request) {
     }
   }
   send(protocol::kSubmit, &request, sizeof request);
+}
+
+void ServerBackend::cancel_parked() {
+  {
+    rtl::SpinlockGuard guard(lock_);
+    if (failed_ || phase_ != Phase::running) return;
+  }
+  // Behind every kSubmit already sent: the server sees those requests first.
+  send(protocol::kCancelParked, nullptr, 0);
 }
 
 bool ServerBackend::stop(drivers::SavedState& state) {

@@ -3,7 +3,9 @@
 //
 //   start    spawn drvserver (server_task.cpp), send kStart, wait for
 //            kStarted (kStartTimeoutNs)
-//   submit   record the request in the ledger, send kSubmit
+//   submit   record the request in the ledger, send kSubmit (a kParked
+//            answer takes it off the watchdog's clock: drivers/driver.h)
+//   cancel   kCancelParked: parked requests come back as kIoCancelled
 //   replies  arrive on a kernel port (microcore/ipc/kernel_port.h): deliver
 //            runs in the server's mach_msg, checks each reply
 //            (server_replies.h) and completes the request at once
@@ -71,6 +73,7 @@ class ServerBackend final : public DriverBackend {
   drivers::StartStatus start(const drivers::SavedState* state, bool injected_failure,
                              drivers::Geometry* geometry) override;
   void submit(drivers::IoRequest& request) override;
+  void cancel_parked() override;
   bool stop(drivers::SavedState& state) override;
   void inject(drivers::protocol::Fault fault) override;
   void destroy() override;

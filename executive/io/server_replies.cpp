@@ -36,6 +36,7 @@ bool RequestLedger::record(const drivers::IoRequest& request, uint64_t now_ns) {
   if (slot >= kCapacity || entries_[slot].used) return false;
   Entry& entry = entries_[slot];
   entry.used = true;
+  entry.parked = false;
   entry.since_ns = now_ns ? now_ns : 1;
   entry.request = request;
   ++count_;
@@ -60,10 +61,21 @@ ReplyVerdict RequestLedger::accept(const void* body, size_t size, drivers::IoReq
   return ReplyVerdict::ok;
 }
 
+ReplyVerdict RequestLedger::park(const void* body, size_t size) {
+  if (size != sizeof(drivers::protocol::ParkedBody)) return ReplyVerdict::wrong_size;
+  drivers::protocol::ParkedBody parked;
+  std::memcpy(&parked, body, sizeof parked);
+  size_t slot = slot_of(parked.tag);
+  if (slot >= kCapacity || !entries_[slot].used || entries_[slot].request.tag != parked.tag)
+    return ReplyVerdict::unknown_tag;
+  entries_[slot].parked = true;
+  return ReplyVerdict::ok;
+}
+
 uint64_t RequestLedger::oldest_ns() const {
   uint64_t oldest = 0;
   for (const Entry& entry : entries_)
-    if (entry.used && (!oldest || entry.since_ns < oldest)) oldest = entry.since_ns;
+    if (entry.used && !entry.parked && (!oldest || entry.since_ns < oldest)) oldest = entry.since_ns;
   return oldest;
 }
 

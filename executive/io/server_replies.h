@@ -43,7 +43,11 @@ class RequestLedger {
   // A kComplete body of `size` bytes. On ok the request leaves the ledger
   // and `*done` is the original with the reply's status and transferred.
   ReplyVerdict accept(const void* body, size_t size, drivers::IoRequest* done);
-  // When the oldest outstanding request was handed over; 0 when none is.
+  // A kParked body: the request waits for an outside event (a key), so
+  // oldest_ns() leaves it out until it completes.
+  ReplyVerdict park(const void* body, size_t size);
+  // When the oldest outstanding request that is not parked was handed
+  // over; 0 when none is.
   uint64_t oldest_ns() const;
   size_t outstanding() const { return count_; }
   void clear();
@@ -51,6 +55,7 @@ class RequestLedger {
  private:
   struct Entry {
     bool used = false;
+    bool parked = false;
     uint64_t since_ns = 0;
     drivers::IoRequest request;
   };

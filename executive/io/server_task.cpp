@@ -3,7 +3,7 @@
 //
 // Authority, by bus:
 //   virtual  nothing but its memory (a RAM disk touches no hardware)
-//   legacy   its I/O port range and ISA line, a DMA allowance
+//   legacy   its I/O port ranges and ISA line, a DMA allowance
 //   pci      its configuration space (the microcore refuses writes that
 //            would move a BAR or the MSI-X table), the memory of each of its
 //            memory BARs, MSI vectors, a DMA allowance
@@ -69,6 +69,7 @@ rtl::Result<void> grant_device(microcore::Task& task, const drivers::DeviceInfo&
     case drivers::DeviceInfo::Bus::virtual_device: return {};
     case drivers::DeviceInfo::Bus::legacy:
       if (info.io_count) TRY(microcore::grant_io_ports(task, info.io_base, info.io_count));
+      if (info.io2_count) TRY(microcore::grant_io_ports(task, info.io2_base, info.io2_count));
       if (info.legacy_irq != 0xff) TRY(microcore::grant_interrupt(task, info.legacy_irq));
       return microcore::grant_dma(task, kLegacyDmaBytes);
     case drivers::DeviceInfo::Bus::pci:

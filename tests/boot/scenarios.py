@@ -591,11 +591,15 @@ def scenario_threads(build):
 
 
 def scenario_keyboard(build):
-    """The PS/2 keyboard is a console input too: a command typed through
-    QEMU's keyboard (QMP send-key, scancode set 1 via the 8042) runs in the
-    shell, its echo and output reach the serial console, and poweroff typed
-    the same way ends the machine."""
+    """The PS/2 keyboard is a framework driver (\\Device\\kbd0) and a console
+    input: a command typed through QEMU's keyboard (QMP send-key, scancode
+    set 1 via the 8042's translation) runs in the shell with the driver in
+    kernel mode, after a live switch to server mode (the console's read was
+    parked in the driver and is carried over), after the server crashed and
+    was restarted, and back in kernel mode; poweroff typed the same way ends
+    the machine."""
     with Boot(build, qmp=True) as boot:
+        boot.expect(r"io: \\Device\\kbd0 \(ps2-keyboard\) in kernel mode", timeout=90)
         boot.expect(r"console: PS/2 keyboard attached \(US layout\)", timeout=90)
         wait_for_shell(boot)
         boot.send_keys("echo kbd-$((40+2))\n")
@@ -603,6 +607,23 @@ def scenario_keyboard(build):
         boot.expect(r"kbd-42\s", timeout=30)
         boot.send_keys("echo Shift:OK_\n")
         boot.expect(r"\nShift:OK_\s", timeout=30)
+        # The commands that move the driver come on the serial line; the
+        # typed checks print what their own echo cannot match.
+        boot.send("drvctl mode kbd0 server\n")
+        boot.expect(r"kbd0: kernel -> server in [\d.]+ ms, 0 requests failed", timeout=60)
+        boot.send_keys("echo server-$((6*7))\n")
+        boot.expect(r"server-42\s", timeout=30)
+        boot.send("drvctl list | grep kbd0\n")
+        boot.expect(r"kbd0\s+ps2-keyboard\s+server\s+running", timeout=30)
+        boot.send("drvctl inject kbd0 crash\n")
+        boot.expect(r"io: kbd0 \(server mode\) crashed; restarting it", timeout=60)
+        boot.expect(r"io: kbd0 restarted in \d+ us, \d+ request\(s\) replayed", timeout=60)
+        boot.send_keys("echo restarted-$((6*7))\n")
+        boot.expect(r"restarted-42\s", timeout=30)
+        boot.send("drvctl mode kbd0 kernel\n")
+        boot.expect(r"kbd0: server -> kernel in [\d.]+ ms, 0 requests failed", timeout=60)
+        boot.send_keys("echo kernel-$((6*7))\n")
+        boot.expect(r"kernel-42\s", timeout=30)
         boot.send_keys("poweroff\n")
         status = boot.wait_exit(timeout=60)
         check(status == 0, f"poweroff left status {status}")

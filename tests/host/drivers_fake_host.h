@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "drivers/device_host.h"
+#include "drivers/driver.h"
 
 namespace amphi_test {
 
@@ -33,6 +34,30 @@ class FakeDeviceHost : public drivers::DeviceHost {
   std::vector<drivers::IoRequest> completed;
   std::vector<uint8_t> transfer_;
   std::vector<uint8_t> persistent_;
+};
+
+// One instance of a catalog driver in aligned heap storage, started on
+// `host` when constructed and destroyed (without stop) with the object.
+struct DriverInstance {
+  DriverInstance(const drivers::DriverKind& driver_kind, drivers::DeviceHost& host, const drivers::DeviceInfo& device,
+                 const drivers::SavedState* state)
+      : kind(driver_kind), info(device),
+        storage(std::aligned_alloc(64, (driver_kind.instance_size + 63) / 64 * 64)) {
+    driver = kind.construct(storage);
+    status = driver->start(host, info, state);
+  }
+  ~DriverInstance() {
+    kind.destroy(driver);
+    std::free(storage);
+  }
+  DriverInstance(const DriverInstance&) = delete;
+  DriverInstance& operator=(const DriverInstance&) = delete;
+
+  const drivers::DriverKind& kind;
+  drivers::DeviceInfo info;
+  void* storage;
+  drivers::Driver* driver;
+  drivers::StartStatus status;
 };
 
 }  // namespace amphi_test

@@ -43,24 +43,18 @@ class UartHost : public amphi_test::FakeDeviceHost {
   bool dlab = false;
 };
 
-struct Uart {
-  explicit Uart(UartHost& host, const drivers::SavedState* state = nullptr)
-      : storage(std::aligned_alloc(64, (drivers::kUartDriver.instance_size + 63) / 64 * 64)) {
-    driver = drivers::kUartDriver.construct(storage);
-    info.bus = drivers::DeviceInfo::Bus::legacy;
-    info.io_base = kBase;
-    info.io_count = 8;
-    info.legacy_irq = 3;
-    status = driver->start(host, info, state);
-  }
-  ~Uart() {
-    drivers::kUartDriver.destroy(driver);
-    std::free(storage);
-  }
-  void* storage;
+drivers::DeviceInfo com2() {
   drivers::DeviceInfo info;
-  drivers::Driver* driver;
-  drivers::StartStatus status;
+  info.bus = drivers::DeviceInfo::Bus::legacy;
+  info.io_base = kBase;
+  info.io_count = 8;
+  info.legacy_irq = 3;
+  return info;
+}
+
+struct Uart : amphi_test::DriverInstance {
+  explicit Uart(UartHost& host, const drivers::SavedState* state = nullptr)
+      : DriverInstance(drivers::kUartDriver, host, com2(), state) {}
 };
 
 drivers::IoRequest request(drivers::IoOperation operation, uint32_t length) {

@@ -104,3 +104,33 @@ TEST(ServerReplies, StartedAndStoppedBodiesAreChecked) {
   state.size = drivers::SavedState::kCapacity + 1;
   EXPECT_EQ(check_stopped(&state, sizeof state, &saved), ReplyVerdict::bad_state);
 }
+
+TEST(ServerReplies, ParkedRequestsAreNotTimedButStillCompleteOnce) {
+  RequestLedger ledger;
+  ASSERT_TRUE(ledger.record(request(0x201), 100));
+  ASSERT_TRUE(ledger.record(request(0x302), 200));
+  drivers::protocol::ParkedBody parked{0x201};
+  EXPECT_EQ(ledger.park(&parked, sizeof parked), ReplyVerdict::ok);
+  EXPECT_EQ(ledger.oldest_ns(), 200u);  // the watchdog times only the other one
+  parked.tag = 0x302;
+  EXPECT_EQ(ledger.park(&parked, sizeof parked), ReplyVerdict::ok);
+  EXPECT_EQ(ledger.oldest_ns(), 0u);
+  EXPECT_EQ(ledger.outstanding(), 2u);
+  // Handed back for a switch: a negative errno like any other.
+  IoRequest reply = answered(request(0x201), drivers::kIoCancelled, 0);
+  IoRequest done;
+  EXPECT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::ok);
+  EXPECT_EQ(done.status, drivers::kIoCancelled);
+  // A slot reused by a fresh request is timed again.
+  ASSERT_TRUE(ledger.record(request(0x401), 300));
+  EXPECT_EQ(ledger.oldest_ns(), 300u);
+}
+
+TEST(ServerReplies, RefusesParkingWhatItNeverHanded) {
+  RequestLedger ledger;
+  ASSERT_TRUE(ledger.record(request(9), 100));
+  drivers::protocol::ParkedBody parked{10};
+  EXPECT_EQ(ledger.park(&parked, sizeof parked), ReplyVerdict::unknown_tag);
+  EXPECT_EQ(ledger.park(&parked, sizeof parked - 1), ReplyVerdict::wrong_size);
+  EXPECT_EQ(ledger.oldest_ns(), 100u);
+}

@@ -10,6 +10,7 @@
 namespace drivers {
 
 extern const DriverKind kNullDriver;
+extern const DriverKind kPs2KeyboardDriver;
 extern const DriverKind kRamDiskDriver;
 extern const DriverKind kUartDriver;
 extern const DriverKind kVirtioBlockDriver;

@@ -33,6 +33,12 @@ struct MessageSignal {
   uint32_t data = 0;
 };
 
+// Whether a request's data lies inside the transfer area: every driver
+// checks before it touches the bytes.
+inline bool fits_transfer(const IoRequest& request, const Memory& transfer) {
+  return request.buffer <= transfer.size && request.length <= transfer.size - request.buffer;
+}
+
 class DeviceHost {
  public:
   // --- Configuration and registers -------------------------------------
@@ -70,6 +76,11 @@ class DeviceHost {
 
   // --- Requests and services ---------------------------------------------
   virtual void complete(IoRequest& request) = 0;
+  // `request` (submitted, not completed) waits for an outside event and
+  // may be held indefinitely: the host does not count it as hung. The
+  // driver must give it back on Driver::cancel_parked(). The kernel host
+  // has no request watchdog and keeps this default.
+  virtual void park(const IoRequest& request) { (void)request; }
   virtual uint64_t now_ns() = 0;
   virtual void log(const char* message) = 0;
 

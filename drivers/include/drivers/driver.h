@@ -10,10 +10,19 @@
 //                             device must be reset from scratch)
 //   submit(request)           any number; complete later or at once
 //   interrupt()               the device's interrupt fired
+//   cancel_parked()           hand back every parked request (below)
 //   stop(state)               only with no request in flight: quiesce the
 //                             device and save what the next instance needs
 // Everything persistent that is large (a RAM disk's data) lives in
 // DeviceHost::persistent(), not in the saved state.
+//
+// Parked requests: a request that waits for an outside event rather than
+// for the device (a keyboard read waiting for a key) may be held for any
+// time. The driver tells the host with DeviceHost::park() (so no watchdog
+// takes the wait for a hang), and completes it with kIoCancelled when the
+// host calls cancel_parked() before a switch drains; the I/O manager keeps
+// such a request and submits it again to the next instance, so its client
+// only waits. After a crash the replay resubmits parked requests too.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +41,7 @@ struct DeviceInfo {
   uint16_t vendor = 0, device = 0;  // PCI ids
   uint8_t pci_bus = 0, pci_device = 0, pci_function = 0;
   uint16_t io_base = 0, io_count = 0;  // legacy I/O ports
+  uint16_t io2_base = 0, io2_count = 0;  // a second range (the 8042's command port 0x64)
   uint8_t legacy_irq = 0xff;           // ISA line, 0xff: none
   uint64_t parameter = 0;              // per-kind (a RAM disk's size)
 };
@@ -58,6 +68,9 @@ class Driver {
   virtual void interrupt() = 0;
   virtual void stop(SavedState& state) = 0;
   virtual Geometry geometry() const = 0;
+  // Completes every parked request with kIoCancelled (see above). Drivers
+  // that never park keep this default.
+  virtual void cancel_parked() {}
 
  protected:
   ~Driver() = default;  // hosts end instances with destroy(), never delete

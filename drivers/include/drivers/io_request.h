@@ -31,6 +31,7 @@ enum IoStatus : int32_t {
   kIoBadRequest = -22,     // EINVAL: offset, length or buffer out of range
   kIoNoDevice = -19,       // ENODEV
   kIoNotSupported = -95,   // EOPNOTSUPP: operation unknown to this driver
+  kIoCancelled = -125,     // ECANCELED: a parked request handed back (Driver::cancel_parked)
 };
 
 struct IoRequest {

@@ -24,11 +24,13 @@ constexpr int32_t kStart = 0x44520001;   // StartBody; answered by kStarted
 constexpr int32_t kSubmit = 0x44520002;  // IoRequest
 constexpr int32_t kStop = 0x44520003;    // no body; answered by kStopped
 constexpr int32_t kInject = 0x44520004;  // InjectBody; the server misbehaves on purpose
+constexpr int32_t kCancelParked = 0x44520005;  // no body: Driver::cancel_parked()
 // Server -> kernel.
 constexpr int32_t kStarted = 0x44528001;   // StartedBody
 constexpr int32_t kComplete = 0x44528002;  // IoRequest (status, transferred filled in)
 constexpr int32_t kStopped = 0x44528003;   // SavedState
 constexpr int32_t kAlive = 0x44528004;     // no body: answer to a watchdog probe (kInject with fault none)
+constexpr int32_t kParked = 0x44528005;    // ParkedBody: DeviceHost::park()
 
 // Faults `drvctl inject` asks for. The same fault in kernel mode is
 // performed by the kernel host, where it brings the kernel down.
@@ -62,6 +64,10 @@ struct StartedBody {
 
 struct InjectBody {
   Fault fault;
+};
+
+struct ParkedBody {
+  uint64_t tag;  // of a request in flight, which the watchdog then leaves alone
 };
 
 }  // namespace drivers::protocol

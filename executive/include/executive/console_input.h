@@ -1,7 +1,8 @@
 // Keyboard-side of the system console: bytes typed on the serial line and
-// on the PS/2 keyboard (decoded by KeyboardLayout, US layout) go to one
-// handler, the POSIX personality's console tty. The handler runs in
-// interrupt context.
+// on the PS/2 keyboard (\Device\kbd0, decoded by KeyboardLayout, US
+// layout) go to one handler, the POSIX personality's console tty. The
+// handler runs with interrupts off (the serial interrupt, or the keyboard
+// reader thread). Call once the I/O manager has found its devices.
 #pragma once
 
 #include <cstdint>

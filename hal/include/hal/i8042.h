@@ -1,21 +1,13 @@
-// The 8042 PS/2 controller's first port: the legacy keyboard. Scancodes
-// arrive translated to set 1; decoding them into characters is the
-// executive's business (executive/keyboard_layout.h).
+// The 8042 PS/2 controller, as far as the HAL owns it: whether the machine
+// has one. The keyboard itself is a framework driver
+// (drivers/ps2kbd/, device kbd0) that runs in the kernel or as a server;
+// the controller's reset line is hal/power's last resort for reboot.
 #pragma once
-
-#include <cstdint>
 
 namespace hal::i8042 {
 
-// Interrupt context: every byte the keyboard sends (make and break codes,
-// 0xE0/0xE1 prefixes), raw.
-using ScancodeHandler = void (*)(uint8_t scancode);
-
-// Programs the controller (port 2 off, port 1 interrupt and set-1
-// translation on), resets the keyboard and routes IRQ 1 to `handler`.
-// Returns false, touching nothing more, when the FADT says there is no
-// 8042 or the controller does not answer; every wait is bounded.
-bool start_keyboard(ScancodeHandler handler);
-bool keyboard_present();
+// False when the FADT says there is no 8042, or nothing decodes its status
+// port (a floating bus reads 0xff). Touches nothing but that one read.
+bool controller_present();
 
 }  // namespace hal::i8042
