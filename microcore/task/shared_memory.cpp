@@ -13,7 +13,16 @@ rtl::Result<uint64_t> map_kernel_memory(Task& task, uint64_t physical, uint64_t 
     return rtl::Error(rtl::Errc::invalid_argument, "kernel memory is shared in whole pages");
   if (!task.address_map) return rtl::Error(rtl::Errc::not_supported, "task has no address map");
   vm::Protection protection = writable ? vm::Protection::read_write() : vm::Protection::read_only();
-  return address_map(task).map_physical(physical, size, protection, vm::CacheMode::write_back, address, fixed);
+  vm::AddressMap& map = address_map(task);
+  uint64_t mapped = TRY(map.map_physical(physical, size, protection, vm::CacheMode::write_back, address, fixed));
+  for (uint64_t offset = 0; offset < size; offset += hal::kPageSize) {
+    auto entered = map.fault(mapped + offset, writable ? vm::Access::write : vm::Access::read, true);
+    if (entered.is_error()) {
+      (void)map.unmap(mapped, size);  // region edges: cannot fail
+      return entered.error();
+    }
+  }
+  return mapped;
 }
 
 rtl::Result<void> unmap_kernel_memory(Task& task, uint64_t address, uint64_t size) {

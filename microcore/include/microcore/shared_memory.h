@@ -22,7 +22,9 @@ inline constexpr uint64_t kMapAnywhere = 0;
 
 // Maps [physical, physical + size) (page aligned) at `address`, or wherever
 // there is room when it is kMapAnywhere; `fixed` makes `address` exact.
-// Returns the address in the task.
+// Every page is entered in the page table at once: the memory exists, and
+// a driver server's first touch of each page must not cost it a fault on
+// its request path. Returns the address in the task.
 rtl::Result<uint64_t> map_kernel_memory(Task& task, uint64_t physical, uint64_t size, bool writable,
                                         uint64_t address = kMapAnywhere, bool fixed = false);
 rtl::Result<void> unmap_kernel_memory(Task& task, uint64_t address, uint64_t size);
