@@ -112,8 +112,10 @@ mach_msg_return_t do_send(Task& task, uint64_t user_message, uint32_t send_size,
   MessageBuffer buffer(send_size);
   if (!buffer.data()) return MACH_SEND_NO_BUFFER;
   if (!hal::copy_from_user(buffer.data(), user_message, send_size)) return MACH_SEND_INVALID_DATA;
-  ipc::OolHooks hooks = vm::make_ool_hooks(address_map(task));
   rtl::SpinlockGuard guard(g_ipc_lock);
+  // A driver server's answer to the kernel: no kernel message needed.
+  if (ipc::deliver_plain_to_kernel(space_of(task), buffer.data(), send_size)) return MACH_MSG_SUCCESS;
+  ipc::OolHooks hooks = vm::make_ool_hooks(address_map(task));
   ipc::CopyinResult copied = ipc::copyin(space_of(task), buffer.data(), send_size, hooks);
   if (copied.code != MACH_MSG_SUCCESS) return copied.code;
   return send_locked(copied.message, may_block, deadline, handoff);

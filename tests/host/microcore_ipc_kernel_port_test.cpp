@@ -59,6 +59,39 @@ TEST_F(KernelPortTest, MessagesAreDeliveredAtOnceNotQueued) {
   EXPECT_EQ(info(*server, send).bits, uint32_t(RightSend));
 }
 
+TEST_F(KernelPortTest, PlainMessagesTakeTheFastPathAndNothingElseDoes) {
+  Msg plain(send, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 0x44528002, 3);
+  uint32_t rights_before = port->srights;
+  EXPECT_TRUE(deliver_plain_to_kernel(*server, plain.bytes.data(), plain.bytes.size()));
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].first, 0x44528002);
+  EXPECT_EQ(messages[0].second.size(), 12u);
+  EXPECT_EQ(port->srights, rights_before);  // COPY_SEND: the sender's right is untouched
+  EXPECT_EQ(info(*server, send).bits, uint32_t(RightSend));
+
+  // Everything else is left to the general path, untouched.
+  mach_port_name_t reply = new_receive(*server);
+  Msg with_reply(send, MACH_MSG_TYPE_COPY_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+  Msg moved(send, MACH_MSG_TYPE_MOVE_SEND);
+  Msg complex(send, MACH_MSG_TYPE_COPY_SEND);
+  complex.body(0);
+  Msg lying(send, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 9, 2);
+  lying.header().msgh_size += 4;
+  Msg to_a_task_port(reply, MACH_MSG_TYPE_MAKE_SEND);
+  Msg to_no_name(send + 100, MACH_MSG_TYPE_COPY_SEND);
+  for (Msg* m : {&with_reply, &moved, &complex, &lying, &to_a_task_port, &to_no_name})
+    EXPECT_FALSE(deliver_plain_to_kernel(*server, m->bytes.data(), m->bytes.size()));
+  EXPECT_FALSE(deliver_plain_to_kernel(*server, plain.bytes.data(), plain.bytes.size() - 4));
+  EXPECT_EQ(messages.size(), 1u);
+  EXPECT_EQ(info(*server, send).bits, uint32_t(RightSend));
+
+  // A dead kernel port is the general path's to report (MACH_SEND_INVALID_DEST).
+  destroy_kernel_port(port);
+  port = nullptr;
+  EXPECT_FALSE(deliver_plain_to_kernel(*server, plain.bytes.data(), plain.bytes.size()));
+  EXPECT_EQ(messages.size(), 1u);
+}
+
 TEST_F(KernelPortTest, ReplyRightCarriedToTheKernelGetsItsSendOnceNotification) {
   mach_port_name_t reply = new_receive(*server);
   Msg m(send, MACH_MSG_TYPE_COPY_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 5);

@@ -21,7 +21,11 @@
 // destroy_kernel_port returns, deliver is never called again.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
 #include "microcore/ipc/port.h"
+#include "microcore/ipc/space.h"
 
 namespace microcore::ipc {
 
@@ -30,5 +34,16 @@ Port* create_kernel_port(KernelReceiver receiver);
 void destroy_kernel_port(Port* port);
 
 inline bool is_kernel_port(const Port& port) { return port.kernel_receiver.deliver != nullptr; }
+
+// The fast path for the commonest kernel-port message, a driver server's
+// answer: plain bytes sent with COPY_SEND and no reply right. Its body goes
+// to the handler straight from the sender's copied-in bytes; no kernel
+// message is built and no right changes hands (COPY_SEND leaves the
+// sender's right as it was), so the outcome is the one send() would have
+// had, minus an allocation, a copy and the bookkeeping of a right.
+// False, with nothing done, for any other message: the caller takes the
+// general path, which validates it and reports what is wrong. Same
+// concurrency rule as send(): under the glue's IPC lock.
+bool deliver_plain_to_kernel(IpcSpace& sender, const uint8_t* bytes, size_t size);
 
 }  // namespace microcore::ipc
