@@ -131,6 +131,42 @@ SysResult<size_t> device_write_user(void* context, uint64_t offset, uint64_t use
   return transfer_user(context, offset, user, length, true);
 }
 
+SysResult<void> device_sync(void* context) {
+  auto& device = *static_cast<io::DeviceObject*>(context);
+  if (!io::device_capacity(device)) return {};  // a character device keeps nothing to write back
+  if (auto flushed = io::flush(device); flushed.is_error()) return error_of(flushed.error());
+  return {};
+}
+
+// The block-device ioctls Linux tools ask (busybox blockdev, fdisk's size
+// probe). Character devices answer none of them.
+constexpr uint32_t kBlkRoGet = 0x125e, kBlkGetSize = 0x1260, kBlkFlsBuf = 0x1261, kBlkSszGet = 0x1268,
+                   kBlkPbszGet = 0x127b, kBlkBszGet = 0x80081270, kBlkGetSize64 = 0x80081272;
+
+template <typename T>
+SysResult<size_t> answer(uint64_t user, T value) {
+  if (!microcore::copy_to_user(user, &value, sizeof value)) return sys_error(LINUX_EFAULT);
+  return size_t{0};
+}
+
+SysResult<size_t> device_control(void* context, uint32_t request, uint64_t argument) {
+  auto& device = *static_cast<io::DeviceObject*>(context);
+  uint64_t capacity = io::device_capacity(device);
+  if (!capacity) return sys_error(LINUX_ENOTTY);
+  switch (request) {
+    case kBlkGetSize64: return answer<uint64_t>(argument, capacity);
+    case kBlkGetSize: return answer<unsigned long>(argument, capacity / kSector);
+    case kBlkSszGet: return answer<int>(argument, int{kSector});
+    case kBlkBszGet: return answer<int>(argument, int{kSector});
+    case kBlkPbszGet: return answer<unsigned>(argument, unsigned{kSector});
+    case kBlkRoGet: return answer<int>(argument, 0);
+    case kBlkFlsBuf:
+      if (SysResult<void> synced = device_sync(context); synced.is_error()) return SysError{synced.error()};
+      return size_t{0};
+    default: return sys_error(LINUX_ENOTTY);
+  }
+}
+
 // --- /dev/drvctl ---
 rtl::Spinlock g_report_lock;  // protects g_report
 char g_report[160] = "no command yet\n";
@@ -216,6 +252,10 @@ SysResult<size_t> control_read(void*, uint64_t offset, void* buffer, size_t leng
 
 }  // namespace
 
+void sync_all() {
+  for (size_t i = 0; i < io::device_count(); ++i) (void)device_sync(io::device_at(i));
+}
+
 rtl::Result<void> init() {
   // Collected under the namespace lock, added to the VFS after it: the
   // visitor may not allocate. Device objects live until power-off, so the
@@ -229,7 +269,8 @@ rtl::Result<void> init() {
   CharDeviceRegistry& devices = vfs().devices();
   for (size_t i = 0; i < count; ++i) {
     CharDevice node{io::device_name(*found[i]), kDriverMajor, static_cast<uint32_t>(i), 0666,
-                    device_read, device_write, found[i], true, device_read_user, device_write_user};
+                    device_read, device_write, found[i], true, device_read_user, device_write_user,
+                    device_sync, device_control};
     if (devices.add(node).is_error()) return rtl::Error(rtl::Errc::already_exists, "driver device numbers taken");
   }
   CharDevice control{"drvctl", kDriverMajor, kControlMinor, 0600, control_read, control_write, nullptr, true};

@@ -7,5 +7,7 @@
 namespace bsdlayer::driver_devices {
 
 rtl::Result<void> init();
+// sync(2): every block device's write cache goes to its medium. Sleeps.
+void sync_all();
 
 }  // namespace bsdlayer::driver_devices

@@ -14,6 +14,7 @@
 #include "bsdlayer/pipe.h"
 #include "bsdlayer/tty/line_discipline.h"
 #include "bsdlayer/vfs/vfs.h"
+#include "driver_devices.h"
 #include "rtl/alloc.h"
 #include "rtl/platform.h"
 #include "sys_file_common.h"
@@ -460,12 +461,21 @@ int64_t sys_sendfile(SyscallContext& c) {
   return total ? total : error;
 }
 
-int64_t sys_fsync(SyscallContext& c) {  // fsync, fdatasync, syncfs: tmpfs has nothing to write back
+// fsync, fdatasync, syncfs: tmpfs has nothing to write back; a driver's
+// block device flushes its write cache (outside the lock: it sleeps).
+int64_t sys_fsync(SyscallContext& c) {
   FileRef file;
-  return get_file(fd_arg(c.arg[0]), file);
+  if (int64_t rc = get_file(fd_arg(c.arg[0]), file)) return rc;
+  const CharDevice* device = file->sleeping_device();
+  if (!device || !device->sync) return 0;
+  SysResult<void> synced = device->sync(device->context);
+  return synced.is_error() ? int64_t{synced.error()} : 0;
 }
 
-int64_t sys_sync(SyscallContext&) { return 0; }
+int64_t sys_sync(SyscallContext&) {
+  driver_devices::sync_all();
+  return 0;
+}
 
 // --- ioctl
 
@@ -624,6 +634,10 @@ int64_t sys_ioctl(SyscallContext& c) {
       break;
   }
   if (is_console_tty(*file)) return tty_ioctl(*file, request, argument);
+  if (const CharDevice* device = file->sleeping_device(); device && device->control) {
+    SysResult<size_t> answered = device->control(device->context, request, argument);
+    return answered.is_error() ? int64_t{answered.error()} : int64_t(answered.value());
+  }
   if (request == linux_abi::kFIONREAD) {
     int count = 0;
     {

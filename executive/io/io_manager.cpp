@@ -157,6 +157,11 @@ rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, ClientBuffer bu
   return transfer(device, drivers::IoOperation::write, offset, buffer, length);
 }
 
+rtl::Result<void> flush(DeviceObject& device) {
+  TRY(device.transfer_request(drivers::IoOperation::flush, 0, ClientBuffer::kernel(nullptr), 0));
+  return {};
+}
+
 rtl::Result<SwitchReport> switch_mode(DeviceObject& device, DriverMode mode) { return device.switch_mode(mode); }
 
 rtl::Result<void> inject_fault(DeviceObject& device, drivers::protocol::Fault fault) { return device.inject(fault); }

@@ -809,6 +809,24 @@ def scenario_driver_errors(build):
         bad_input(boot, "rd0", "kernel")
         bad_input(boot, "blk0", "kernel")
 
+        # Block ioctls and write-back: sizes as Linux tools ask them, and a
+        # flush (fsync's, blockdev's, sync's) reaches the driver as a request.
+        boot.send("echo sizes $(blockdev --getsize64 /dev/blk0) $(blockdev --getss /dev/rd0) "
+                  "$(blockdev --getsz /dev/rd0); blockdev --getsize64 /dev/null0; echo notty-rc=$?\n")
+        boot.expect(r"sizes 16777216 512 8192", timeout=60)
+        boot.expect(r"notty-rc=1", timeout=30)
+
+        def blk0_served(marker):
+            boot.send(f"drvctl list; echo {marker}=$?\n")
+            listing = boot.expect(rf"{marker}=0", timeout=60)
+            served = re.findall(r"^blk0\s+\S+\s+\S+\s+\S+\s+(\d+)", boot.transcript[:listing.start()], re.MULTILINE)
+            check(served, "blk0 is not listed")
+            return int(served[-1])
+        before_flush = blk0_served("flush0")
+        boot.send("blockdev --flushbufs /dev/blk0 && sync; echo flush-rc=$?\n")
+        boot.expect(r"flush-rc=0", timeout=60)
+        check(blk0_served("flush1") == before_flush + 2, "blockdev --flushbufs and sync did not each flush blk0 once")
+
         for mode, other in (("kernel", "server"), ("server", "kernel")):
             if mode == "server":
                 boot.send("drvctl mode rd0 server; echo switch-rc=$?\n")

@@ -79,6 +79,10 @@ inline rtl::Result<size_t> write(DeviceObject& device, uint64_t offset, const vo
   return write(device, offset, ClientBuffer::kernel(buffer), length);
 }
 
+// Makes earlier writes durable (the driver's flush: virtio-blk's
+// VIRTIO_BLK_T_FLUSH when the device has a write cache). fsync and sync.
+rtl::Result<void> flush(DeviceObject& device);
+
 // A switch between modes while requests are in flight (see mode_switch.cpp).
 struct SwitchReport {
   DriverMode from, to;

@@ -39,6 +39,11 @@ struct CharDevice {
                                  uint32_t flags) = nullptr;
   SysResult<size_t> (*write_user)(void* context, uint64_t offset, uint64_t user, size_t length,
                                   uint32_t flags) = nullptr;
+  // Optional, sleeping devices: fsync's write-back, and ioctl requests the
+  // device answers itself (ENOTTY for the rest). `argument` is a user
+  // address or value, as the request defines.
+  SysResult<void> (*sync)(void* context) = nullptr;
+  SysResult<size_t> (*control)(void* context, uint32_t request, uint64_t argument) = nullptr;
 };
 
 class CharDeviceRegistry {

@@ -44,6 +44,9 @@ class OpenFile : public rtl::RefCounted<OpenFile> {
   // `user` is an address in the calling task; offset < 0 uses and advances
   // the shared offset, as read/write do.
   bool moves_user_memory() const { return device_sleeps() && device_->read_user && device_->write_user; }
+  // The bound sleeping device (null for others): its sync and control entries
+  // are called without the VFS lock.
+  const CharDevice* sleeping_device() const { return device_sleeps() ? device_ : nullptr; }
   SysResult<size_t> read_user(int64_t offset, uint64_t user, size_t length) {
     return move_user(offset, user, length, false);
   }
