@@ -55,12 +55,18 @@ SysResult<size_t> unaligned(io::DeviceObject& device, uint64_t offset, void* dat
   return length;
 }
 
+// A block device's end is end of file: the part of `length` left before it
+// (0 at or past the end), ENOSPC for a write there.
+SysResult<size_t> within_device(uint64_t capacity, uint64_t offset, size_t length, bool writing) {
+  if (offset >= capacity) return writing && length ? sys_error(LINUX_ENOSPC) : SysResult<size_t>(size_t{0});
+  return length < capacity - offset ? length : static_cast<size_t>(capacity - offset);
+}
+
 SysResult<size_t> transfer(void* context, uint64_t offset, void* data, size_t length, bool writing) {
   auto& device = *static_cast<io::DeviceObject*>(context);
   uint64_t capacity = io::device_capacity(device);
-  if (capacity) {  // a block device: end of device is end of file (ENOSPC for writes)
-    if (offset >= capacity) return writing && length ? sys_error(LINUX_ENOSPC) : SysResult<size_t>(size_t{0});
-    if (length > capacity - offset) length = capacity - offset;
+  if (capacity) {
+    length = SYS_TRY(within_device(capacity, offset, length, writing));
     if (length > 65536) length = 65536;
     if (offset % kSector || length % kSector) return unaligned(device, offset, data, length, writing);
   }
@@ -113,9 +119,8 @@ SysResult<size_t> unaligned_user(void* context, uint64_t offset, uint64_t user, 
 SysResult<size_t> transfer_user(void* context, uint64_t offset, uint64_t user, size_t length, bool writing) {
   auto& device = *static_cast<io::DeviceObject*>(context);
   uint64_t capacity = io::device_capacity(device);
-  if (capacity) {  // a block device: end of device is end of file (ENOSPC for writes)
-    if (offset >= capacity) return writing && length ? sys_error(LINUX_ENOSPC) : SysResult<size_t>(size_t{0});
-    if (length > capacity - offset) length = capacity - offset;
+  if (capacity) {
+    length = SYS_TRY(within_device(capacity, offset, length, writing));
     if (offset % kSector || length % kSector) return unaligned_user(context, offset, user, length, writing);
   }
   auto buffer = io::ClientBuffer::user(user);

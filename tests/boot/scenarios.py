@@ -783,12 +783,14 @@ def scenario_driver_errors(build):
     old mode and says so, a driver that refuses to stop keeps running in its
     mode; no data is lost on the way."""
     def drivers_row(boot, marker, device):
+        """(mode, state, served) of `device` in a fresh `drvctl list`."""
         boot.send(f"drvctl list; echo {marker}=$?\n")
         listing = boot.expect(rf"{marker}=0", timeout=60)
-        rows = re.findall(rf"^{device}\s+\S+\s+(kernel|server)\s+(\S+)", boot.transcript[:listing.start()],
-                          re.MULTILINE)
+        rows = re.findall(rf"^{device}\s+\S+\s+(kernel|server)\s+(\S+)\s+(\d+)",
+                          boot.transcript[:listing.start()], re.MULTILINE)
         check(rows, f"{device} is not listed")
-        return rows[-1]
+        mode, state, served = rows[-1]
+        return mode, state, int(served)
 
     def bad_input(boot, device, mode):
         boot.send(f"drvbench --bad-input {device}; echo bi-rc=$?\n")
@@ -816,16 +818,11 @@ def scenario_driver_errors(build):
         boot.expect(r"sizes 16777216 512 8192", timeout=60)
         boot.expect(r"notty-rc=1", timeout=30)
 
-        def blk0_served(marker):
-            boot.send(f"drvctl list; echo {marker}=$?\n")
-            listing = boot.expect(rf"{marker}=0", timeout=60)
-            served = re.findall(r"^blk0\s+\S+\s+\S+\s+\S+\s+(\d+)", boot.transcript[:listing.start()], re.MULTILINE)
-            check(served, "blk0 is not listed")
-            return int(served[-1])
-        before_flush = blk0_served("flush0")
+        before_flush = drivers_row(boot, "flush0", "blk0")[2]
         boot.send("blockdev --flushbufs /dev/blk0 && sync; echo flush-rc=$?\n")
         boot.expect(r"flush-rc=0", timeout=60)
-        check(blk0_served("flush1") == before_flush + 2, "blockdev --flushbufs and sync did not each flush blk0 once")
+        check(drivers_row(boot, "flush1", "blk0")[2] == before_flush + 2,
+              "blockdev --flushbufs and sync did not each flush blk0 once")
 
         for mode, other in (("kernel", "server"), ("server", "kernel")):
             if mode == "server":
@@ -835,11 +832,11 @@ def scenario_driver_errors(build):
                 bad_input(boot, "rd0", "server")
             refused(boot, f"drvctl inject rd0 fail-start && drvctl mode rd0 {other}",
                     r"rd0: the new instance did not come up; rolled back to the old mode")
-            check(drivers_row(boot, f"{mode}-rollback", "rd0") == (mode, "running"),
+            check(drivers_row(boot, f"{mode}-rollback", "rd0")[:2] == (mode, "running"),
                   f"rd0 did not roll back to {mode} mode")
             refused(boot, f"drvctl inject rd0 refuse-stop && drvctl mode rd0 {other}",
                     r"rd0: the driver refused to stop; it keeps running in its mode")
-            check(drivers_row(boot, f"{mode}-refused", "rd0") == (mode, "running"), f"rd0 left {mode} mode")
+            check(drivers_row(boot, f"{mode}-refused", "rd0")[:2] == (mode, "running"), f"rd0 left {mode} mode")
 
         boot.send("echo sum1 $(dd if=/dev/rd0 bs=64k count=4 2>/dev/null | md5sum)\n")
         after = boot.expect(r"sum1 ([0-9a-f]{32}) -", timeout=60).group(1)
