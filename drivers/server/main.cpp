@@ -6,10 +6,12 @@
 //   drvserver <device> <request port> <kernel port>
 //
 // The request port (a receive right) brings, in arrival order, the kernel's
-// kStart / kSubmit / kCancelParked / kStop / kInject and the device's
-// interrupts; answers go to the kernel port, which the kernel itself
-// receives on. The server is single-threaded: the driver's entry points run one at a time, as the
-// DeviceHost contract requires.
+// kStart / kDoorbell / kCancelParked / kStop / kInject and the device's
+// interrupts; the requests themselves wait in the shared RequestRing, which
+// the loop empties before it handles a message and before it sleeps.
+// Answers go to the kernel port, which the kernel itself receives on. The
+// server is single-threaded: the driver's entry points run one at a time,
+// as the DeviceHost contract requires.
 //
 // The driver code is the same the kernel runs (drivers/catalog.h); only the
 // host beneath it differs.
@@ -57,14 +59,16 @@ void start(Server& server, const Received& message) {
   body.kind[sizeof body.kind - 1] = '\0';
   if (body.fail_start) drvserver::perform_fault(server.host, protocol::Fault::fail_start);
   server.kind = drivers::find_driver_kind(body.kind);
-  if (!server.kind || server.kind->instance_size > kInstanceBytes || server.kind->instance_align > 64) {
+  if (!server.kind || server.kind->instance_size > kInstanceBytes ||
+      server.kind->instance_align > 64) {
     mach::print("drvserver: no driver \"%s\" fits this server\n", body.kind);
     server.host.send_to_kernel(protocol::kStarted, &started, sizeof started);
     return;
   }
   server.host.configure(body);
   drivers::Driver* driver = server.kind->construct(g_instance);
-  drivers::StartStatus status = driver->start(server.host, body.info, body.has_state ? &body.state : nullptr);
+  drivers::StartStatus status =
+      driver->start(server.host, body.info, body.has_state ? &body.state : nullptr);
   started.status = int32_t(status);
   if (status == drivers::StartStatus::ok) {
     started.geometry = driver->geometry();
@@ -75,9 +79,7 @@ void start(Server& server, const Received& message) {
   server.host.send_to_kernel(protocol::kStarted, &started, sizeof started);
 }
 
-void submit(Server& server, const Received& message) {
-  drivers::IoRequest request;
-  if (!read_body(message, &request)) return;
+void submit(Server& server, drivers::IoRequest& request) {
   if (!server.driver) {
     request.status = drivers::kIoNoDevice;
     request.transferred = 0;
@@ -126,6 +128,12 @@ bool is_interrupt(mach_msg_id_t id) {
   return id == AMPHI_MSG_ID_MSI || (uint32_t(id) & ~0xffu) == AMPHI_MSG_ID_INTERRUPT;
 }
 
+// Every request the kernel queued so far, in its order.
+void take_requests(Server& server) {
+  drivers::IoRequest request;
+  while (server.host.take_request(&request)) submit(server, request);
+}
+
 }  // namespace
 
 int main(const char* args) {
@@ -151,10 +159,14 @@ int main(const char* args) {
   Server server{host};
   static Received message;
   for (;;) {
-    // The last handler's answer goes out with this receive: one trap.
+    take_requests(server);
+    if (!host.prepare_to_sleep()) continue;  // more came meanwhile
+    // The answers so far go out with this receive: one trap.
     mach_msg_size_t reply_size = host.take_outgoing(&message);
-    mach_msg_return_t result = mach::mach_msg(&message.header, MACH_RCV_MSG | (reply_size ? MACH_SEND_MSG : 0),
-                                              reply_size, sizeof message, requests);
+    mach_msg_return_t result =
+        mach::mach_msg(&message.header, MACH_RCV_MSG | (reply_size ? MACH_SEND_MSG : 0), reply_size,
+                       sizeof message, requests);
+    host.awake();
     if (result != MACH_MSG_SUCCESS && result < kFirstReceiveError && reply_size) {
       // The send half failed and nothing was received: the kernel's port is
       // gone with this instance. Say so and keep listening.
@@ -165,16 +177,25 @@ int main(const char* args) {
       mach::print("drvserver %s: receive failed: %s\n", device, mach::error_name(result));
       return 1;
     }
+    // Requests queued before this message was sent come first (kDoorbell
+    // itself says only that there are some).
+    take_requests(server);
     mach_msg_id_t id = message.header.msgh_id;
-    if (id == protocol::kStart) start(server, message);
-    else if (id == protocol::kSubmit) submit(server, message);
-    else if (id == protocol::kStop) stop(server);
-    else if (id == protocol::kInject) inject(server, message);
-    else if (id == protocol::kCancelParked && server.driver) server.driver->cancel_parked();
-    else if (is_interrupt(id) && server.driver) server.driver->interrupt();
+    if (id == protocol::kStart)
+      start(server, message);
+    else if (id == protocol::kStop)
+      stop(server);
+    else if (id == protocol::kInject)
+      inject(server, message);
+    else if (id == protocol::kCancelParked && server.driver)
+      server.driver->cancel_parked();
+    else if (is_interrupt(id) && server.driver)
+      server.driver->interrupt();
   }
 }
 
 // The abstract classes' vtables (Driver, DeviceHost) name this; reaching it
 // is a bug, and a crash is the honest answer.
-extern "C" [[noreturn]] void __cxa_pure_virtual() { __builtin_trap(); }
+extern "C" [[noreturn]] void __cxa_pure_virtual() {
+  __builtin_trap();
+}

@@ -1,6 +1,6 @@
 // Where a server keeps the requests its driver holds: a driver may complete
 // a request long after submit() returned (a device interrupt finishes it),
-// so each kSubmit is copied into a slot that lives until complete().
+// so each request taken from the ring is copied into a slot that lives until complete().
 // Single-threaded like the rest of the server.
 #pragma once
 

@@ -7,20 +7,35 @@ namespace drvserver {
 
 namespace {
 
-constexpr uint32_t width_mask(uint8_t width) { return width >= 4 ? 0xffffffffu : (1u << (width * 8)) - 1; }
+constexpr uint32_t width_mask(uint8_t width) {
+  return width >= 4 ? 0xffffffffu : (1u << (width * 8)) - 1;
+}
 
 }  // namespace
 
 void ServerHost::configure(const drivers::protocol::StartBody& start) {
   info_ = start.info;
-  transfer_ = {reinterpret_cast<uint8_t*>(start.transfer_address), start.transfer_device, start.transfer_size};
+  transfer_ = {reinterpret_cast<uint8_t*>(start.transfer_address), start.transfer_device,
+               start.transfer_size};
   persistent_ = {reinterpret_cast<uint8_t*>(start.persistent_address), start.persistent_device,
                  start.persistent_size};
+  ring_ = drivers::RequestRingConsumer(reinterpret_cast<drivers::RequestRing*>(start.ring_address));
 }
 
 void ServerHost::send_to_kernel(int32_t id, const void* body, size_t size) {
+  size_t waiting = outgoing_size_ - sizeof outgoing_.header;
+  if (id == drivers::protocol::kComplete && outgoing_size_ && outgoing_.header.msgh_id == id &&
+      size == sizeof(drivers::IoRequest) &&
+      waiting + size <= drivers::protocol::kMaxCompletions * size) {
+    // IoRequest is a whole number of words: no padding between entries.
+    memcpy(outgoing_.bytes + waiting, body, size);
+    outgoing_size_ += mach_msg_size_t(size);
+    outgoing_.header.msgh_size = outgoing_size_;
+    return;
+  }
   flush();
-  outgoing_size_ = mach::make_message(&outgoing_, kernel_, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, id, body, size);
+  outgoing_size_ = mach::make_message(&outgoing_, kernel_, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL,
+                                      0, id, body, size);
 }
 
 mach_msg_size_t ServerHost::take_outgoing(void* buffer) {
@@ -34,9 +49,11 @@ void ServerHost::flush() {
   if (!outgoing_size_) return;
   mach_msg_size_t size = outgoing_size_;
   outgoing_size_ = 0;
-  mach_msg_return_t result = mach::mach_msg(&outgoing_.header, MACH_SEND_MSG, size, 0, MACH_PORT_NULL);
+  mach_msg_return_t result =
+      mach::mach_msg(&outgoing_.header, MACH_SEND_MSG, size, 0, MACH_PORT_NULL);
   // The kernel's port only dies with this server's instance; nothing to do.
-  if (result != MACH_MSG_SUCCESS) mach::print("drvserver %s: send to the kernel: %s\n", device_, mach::error_name(result));
+  if (result != MACH_MSG_SUCCESS)
+    mach::print("drvserver %s: send to the kernel: %s\n", device_, mach::error_name(result));
 }
 
 uint32_t ServerHost::config_read(uint16_t offset, uint8_t width) {
@@ -46,7 +63,8 @@ uint32_t ServerHost::config_read(uint16_t offset, uint8_t width) {
 }
 
 void ServerHost::config_write(uint16_t offset, uint8_t width, uint32_t value) {
-  if (info_.bus == drivers::DeviceInfo::Bus::pci) (void)mach::trap(AMPHI_TRAP_DEVICE_CONFIG, offset, width, value, 1);
+  if (info_.bus == drivers::DeviceInfo::Bus::pci)
+    (void)mach::trap(AMPHI_TRAP_DEVICE_CONFIG, offset, width, value, 1);
 }
 
 volatile uint8_t* ServerHost::map_bar(uint8_t bar, uint64_t offset, uint64_t size) {
@@ -61,7 +79,8 @@ volatile uint8_t* ServerHost::map_bar(uint8_t bar, uint64_t offset, uint64_t siz
   if (base == 0 || base + offset < base) return nullptr;
   uint64_t address = 0;
   // The kernel maps only what it granted: this device's BAR ranges.
-  if (mach::trap(AMPHI_TRAP_DEVICE_MAP, base + offset, size, reinterpret_cast<uint64_t>(&address)) != KERN_SUCCESS)
+  if (mach::trap(AMPHI_TRAP_DEVICE_MAP, base + offset, size,
+                 reinterpret_cast<uint64_t>(&address)) != KERN_SUCCESS)
     return nullptr;
   return reinterpret_cast<volatile uint8_t*>(address);
 }
@@ -72,7 +91,9 @@ uint8_t ServerHost::port_read8(uint16_t port) {
   return value;
 }
 
-void ServerHost::port_write8(uint16_t port, uint8_t value) { asm volatile("outb %0, %1" : : "a"(value), "Nd"(port)); }
+void ServerHost::port_write8(uint16_t port, uint8_t value) {
+  asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
 
 drivers::Memory ServerHost::allocate_dma(size_t size) {
   uint64_t address = 0, physical = 0;
@@ -121,6 +142,8 @@ void ServerHost::park(const drivers::IoRequest& request) {
   send_to_kernel(drivers::protocol::kParked, &body, sizeof body);
 }
 
-void ServerHost::log(const char* message) { mach::print("drvserver %s: %s\n", device_, message); }
+void ServerHost::log(const char* message) {
+  mach::print("drvserver %s: %s\n", device_, message);
+}
 
 }  // namespace drvserver

@@ -6,7 +6,9 @@
 //   interrupts           AMPHI_TRAP_MSI_BIND (PCI) / AMPHI_TRAP_INTERRUPT_BIND
 //                        (legacy line), delivered to the request port
 //   I/O ports            in/out instructions (the TSS bitmap admits ours)
-//   completions          kComplete messages to the kernel's port
+//   requests             the RequestRing page the kernel fills
+//   completions          kComplete messages to the kernel's port, as many
+//                        per message as were completed since the last one
 //   parked requests      kParked messages (the watchdog leaves them alone)
 // The transfer area and persistent memory were mapped by the kernel before
 // the server ran; kStart says where. The kernel checks every trap, so a
@@ -18,6 +20,7 @@
 #include <stdint.h>
 
 #include "drivers/device_host.h"
+#include "drivers/request_ring.h"
 #include "drivers/server_protocol.h"
 #include "libmach/mach.h"
 
@@ -39,9 +42,19 @@ class ServerHost final : public drivers::DeviceHost {
     refuse_stop_armed_ = false;
     return armed;
   }
+  // The next request the kernel queued in the ring; false when none waits
+  // (or before kStart said where the ring is).
+  bool take_request(drivers::IoRequest* out) { return ring_.attached() && ring_.take(out); }
+  // See drivers/request_ring.h: true when the main loop may sleep.
+  bool prepare_to_sleep() { return !ring_.attached() || ring_.prepare_to_sleep(); }
+  void awake() {
+    if (ring_.attached()) ring_.awake();
+  }
   // A message to the kernel's port (any of the server -> kernel ids). It
   // waits to leave with the main loop's next receive, one trap for both
-  // (as Mach's mach_msg_server replies); a second message sends the first.
+  // (as Mach's mach_msg_server replies). Completions join the waiting
+  // kComplete; any other message sends the waiting one first, so the kernel
+  // hears everything in the order it happened.
   void send_to_kernel(int32_t id, const void* body, size_t size);
   // Moves the waiting message into `buffer` (AMPHI_MSG_MAX_INLINE bytes)
   // and returns its size; 0 when none waits.
@@ -73,6 +86,7 @@ class ServerHost final : public drivers::DeviceHost {
   drivers::Memory persistent_;
   bool bad_reply_armed_ = false;
   bool refuse_stop_armed_ = false;
+  drivers::RequestRingConsumer ring_;
   mach::InlineMessage outgoing_;
   mach_msg_size_t outgoing_size_ = 0;
 };

@@ -18,6 +18,8 @@ namespace protocol = drivers::protocol;
 static_assert(sizeof(protocol::StartBody) % 4 == 0 && sizeof(drivers::IoRequest) % 4 == 0);
 static_assert(sizeof(protocol::InjectBody) % 4 == 0);
 static_assert(RequestLedger::kCapacity >= DeviceObject::kSlots);
+static_assert(drivers::RequestRing::kEntries >= RequestLedger::kCapacity);
+static_assert(protocol::kMaxCompletions >= RequestLedger::kCapacity);
 
 namespace {
 constexpr int kKilledStatus = 137;  // as a shell reports SIGKILL
@@ -33,9 +35,8 @@ void ServerBackend::on_reply(int32_t id, const void* body, size_t size) {
   if (failed_ || stopped_) return;  // a failed server is not listened to
   ReplyVerdict verdict = ReplyVerdict::ok;
   if (id == protocol::kComplete && (phase_ == Phase::running || phase_ == Phase::stopping)) {
-    drivers::IoRequest done;
-    verdict = ledger_.accept(body, size, &done);
-    if (verdict == ReplyVerdict::ok) device_.complete(done);
+    verdict = ledger_.accept_completions(
+        body, size, [this](const drivers::IoRequest& done) { device_.complete(done); });
   } else if (id == protocol::kStarted && phase_ == Phase::starting && !started_) {
     verdict = check_started(body, size, &started_body_);
     started_ = verdict == ReplyVerdict::ok;
@@ -50,7 +51,8 @@ void ServerBackend::on_reply(int32_t id, const void* body, size_t size) {
     verdict = ReplyVerdict::unknown_tag;  // an id we did not ask for
   }
   if (verdict != ReplyVerdict::ok) {
-    rtl::pr_warn("io: {}: server reply {:#x} refused: {}", device_.name(), uint32_t(id), verdict_name(verdict));
+    rtl::pr_warn("io: {}: server reply {:#x} refused: {}", device_.name(), uint32_t(id),
+                 verdict_name(verdict));
     fail_locked("bad reply");
     return;
   }
@@ -102,6 +104,7 @@ drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, bool
     return drivers::StartStatus::failed;
   }
   task_ = spawned.value();
+  ring_ = drivers::RequestRingProducer(task_.ring);
   {
     rtl::SpinlockGuard guard(lock_);
     live_task_id_ = task_.task_id;
@@ -128,6 +131,7 @@ drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, bool
   body.persistent_address = task_.persistent_address;
   body.persistent_device = device_.persistent().device;
   body.persistent_size = task_.persistent_address ? device_.persistent().size : 0;
+  body.ring_address = task_.ring_address;
   const char* kind = device_.kind().name;
   for (size_t i = 0; kind[i] && i + 1 < sizeof body.kind; ++i) body.kind[i] = kind[i];
   send(protocol::kStart, &body, sizeof body);
@@ -147,11 +151,13 @@ drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, bool
   }
   phase_ = Phase::running;
   *geometry = started_body_.geometry;
-  rtl::pr_info("io: {}: {} driver serving from task {} (drvserver)", device_.name(), kind, task_.task_id);
+  rtl::pr_info("io: {}: {} driver serving from task {} (drvserver)", device_.name(), kind,
+               task_.task_id);
   return status;
 }
 
 void ServerBackend::submit(drivers::IoRequest& request) {
+  bool ring_doorbell;
   {
     rtl::SpinlockGuard guard(lock_);
     if (failed_) return;  // replayed after the restart
@@ -163,8 +169,11 @@ void ServerBackend::submit(drivers::IoRequest& request) {
       device_.complete(request);
       return;
     }
+    // The ledger holds at most kEntries: no entry the server has yet to
+    // read is overwritten (request_ring.h).
+    ring_doorbell = ring_.push(request);
   }
-  send(protocol::kSubmit, &request, sizeof request);
+  if (ring_doorbell) send(protocol::kDoorbell, nullptr, 0);
 }
 
 void ServerBackend::cancel_parked() {
@@ -172,7 +181,8 @@ void ServerBackend::cancel_parked() {
     rtl::SpinlockGuard guard(lock_);
     if (failed_ || phase_ != Phase::running) return;
   }
-  // Behind every kSubmit already sent: the server sees those requests first.
+  // The server takes every request already in the ring before it handles
+  // this message.
   send(protocol::kCancelParked, nullptr, 0);
 }
 
@@ -244,23 +254,26 @@ void ServerBackend::destroy() {
   // Its grants (an interrupt line, DMA memory) go with the task; the next
   // instance may need them, so wait until it is really gone.
   uint64_t deadline = microcore::now_ns() + kExitTimeoutNs;
+  bool gone = false;
   for (;;) {
     rtl::platform::IrqState interrupts = rtl::platform::irq_save();
-    bool gone = false;
     {
       rtl::SpinlockGuard guard(lock_);
       gone = live_task_id_ == 0;
     }
     if (gone || microcore::now_ns() >= deadline) {
       rtl::platform::irq_restore(interrupts);
-      if (!gone) rtl::pr_warn("io: {}: driver server (task {}) is slow to die", device_.name(), task_id);
+      if (!gone)
+        rtl::pr_warn("io: {}: driver server (task {}) is slow to die", device_.name(), task_id);
       break;
     }
     microcore::block_on(answers_, deadline);
     rtl::platform::irq_restore(interrupts);
   }
-  unregister_server(*this);  // the exit observer and watchdog forget us
+  unregister_server(*this);     // the exit observer and watchdog forget us
   release_server_ports(task_);  // deliver is never called again
+  // A task that would not die may still write its ring: leave it the page.
+  if (gone) release_server_ring(task_);
   rtl::OwnPtr<ServerBackend>::adopt(this).reset();
 }
 

@@ -3,8 +3,9 @@
 //
 //   start    spawn drvserver (server_task.cpp), send kStart, wait for
 //            kStarted (kStartTimeoutNs)
-//   submit   record the request in the ledger, send kSubmit (a kParked
-//            answer takes it off the watchdog's clock: drivers/driver.h)
+//   submit   record the request in the ledger, queue it in the request
+//            ring, send kDoorbell if the server sleeps (request_ring.h;
+//            a kParked answer takes it off the watchdog's clock)
 //   cancel   kCancelParked: parked requests come back as kIoCancelled
 //   replies  arrive on a kernel port (microcore/ipc/kernel_port.h): deliver
 //            runs in the server's mach_msg, checks each reply
@@ -23,13 +24,13 @@
 // Nothing that takes the IPC lock or the registry lock runs under lock_.
 #pragma once
 
-#include "drivers/server_protocol.h"
 #include "device_object.h"
 #include "driver_backend.h"
-#include "server_replies.h"
+#include "drivers/server_protocol.h"
 #include "microcore/task.h"
 #include "microcore/wait_queue.h"
 #include "rtl/spinlock.h"
+#include "server_replies.h"
 
 namespace microcore::ipc {
 struct Port;
@@ -53,7 +54,10 @@ struct ServerTask {
   microcore::ipc::Port* kernel_port = nullptr;  // replies come here
   uint64_t transfer_address = 0;                // in the task
   uint64_t persistent_address = 0;              // in the task; 0 when there is none
-  microcore::Task* suspended = nullptr;         // until resume_server_task
+  drivers::RequestRing* ring = nullptr;         // the kernel's view (direct map)
+  uint64_t ring_physical = 0;
+  uint64_t ring_address = 0;             // in the task
+  microcore::Task* suspended = nullptr;  // until resume_server_task
 };
 // Spawns drvserver suspended for `device`, grants it the device's
 // resources, maps its memory and makes its ports (replies delivered to
@@ -61,10 +65,14 @@ struct ServerTask {
 // once resume_server_task is called (after the caller can observe its
 // death).
 rtl::Result<ServerTask> spawn_server_task(DeviceObject& device,
-                                          void (*deliver)(void*, int32_t, const void*, size_t), void* context);
+                                          void (*deliver)(void*, int32_t, const void*, size_t),
+                                          void* context);
 void resume_server_task(ServerTask& task);
 // Releases the kernel's ports (the task must be dead or dying).
 void release_server_ports(ServerTask& task);
+// Frees the request ring's page: only once the task is gone or never ran,
+// since it stays mapped in the task until then.
+void release_server_ring(ServerTask& task);
 
 class ServerBackend final : public DriverBackend {
  public:
@@ -94,7 +102,7 @@ class ServerBackend final : public DriverBackend {
   void send(int32_t id, const void* body, size_t size);
 
   DeviceObject& device_;
-  ServerTask task_;          // set by start(), released by destroy()
+  ServerTask task_;               // set by start(), released by destroy()
   microcore::WaitQueue answers_;  // start/stop/destroy wait here
 
   rtl::Spinlock lock_;  // protects everything below
@@ -106,8 +114,9 @@ class ServerBackend final : public DriverBackend {
   bool stopped_ = false;
   drivers::SavedState saved_;
   RequestLedger ledger_;
-  uint32_t probes_ = 0;         // liveness probes unanswered
-  uint64_t probe_since_ns_ = 0; // when the oldest of them was sent
+  drivers::RequestRingProducer ring_;  // requests on their way to the server
+  uint32_t probes_ = 0;                // liveness probes unanswered
+  uint64_t probe_since_ns_ = 0;        // when the oldest of them was sent
   uint64_t last_probe_ns_ = 0;
 };
 

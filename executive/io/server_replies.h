@@ -18,13 +18,13 @@ namespace executive::io {
 
 enum class ReplyVerdict : uint8_t {
   ok,
-  wrong_size,     // the body is not the size the message id calls for
-  unknown_tag,    // completes nothing we handed over (or completes it twice)
-  altered,        // operation, offset, length or buffer differ from the request
-  bad_status,     // not 0 and not a negative errno
-  bad_length,     // transferred more than asked
-  bad_geometry,   // kStarted: block size not a power of two, capacity not whole blocks
-  bad_state,      // kStopped: saved state larger than its buffer
+  wrong_size,    // the body is not the size the message id calls for
+  unknown_tag,   // completes nothing we handed over (or completes it twice)
+  altered,       // operation, offset, length or buffer differ from the request
+  bad_status,    // not 0 and not a negative errno
+  bad_length,    // transferred more than asked
+  bad_geometry,  // kStarted: block size not a power of two, capacity not whole blocks
+  bad_state,     // kStopped: saved state larger than its buffer
 };
 const char* verdict_name(ReplyVerdict verdict);
 
@@ -43,6 +43,22 @@ class RequestLedger {
   // A kComplete body of `size` bytes. On ok the request leaves the ledger
   // and `*done` is the original with the reply's status and transferred.
   ReplyVerdict accept(const void* body, size_t size, drivers::IoRequest* done);
+  // A kComplete body: 1 to kMaxCompletions replies, accepted in order;
+  // on_done(request) runs for each accepted one. Stops at the first bad
+  // reply and returns its verdict: those before it stay answered.
+  template <typename OnDone>
+  ReplyVerdict accept_completions(const void* body, size_t size, OnDone&& on_done) {
+    constexpr size_t kEntry = sizeof(drivers::IoRequest);
+    if (size == 0 || size % kEntry || size / kEntry > drivers::protocol::kMaxCompletions)
+      return ReplyVerdict::wrong_size;
+    for (size_t offset = 0; offset < size; offset += kEntry) {
+      drivers::IoRequest done;
+      ReplyVerdict verdict = accept(static_cast<const uint8_t*>(body) + offset, kEntry, &done);
+      if (verdict != ReplyVerdict::ok) return verdict;
+      on_done(done);
+    }
+    return ReplyVerdict::ok;
+  }
   // A kParked body: the request waits for an outside event (a key), so
   // oldest_ns() leaves it out until it completes.
   ReplyVerdict park(const void* body, size_t size);

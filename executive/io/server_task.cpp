@@ -9,8 +9,9 @@
 //            memory BARs, MSI vectors, a DMA allowance
 // Memory: the device object's transfer area and persistent memory (kernel
 // frames it owns) are mapped into the task, cacheable; the task's death
-// removes only its view.
-#include "server_backend.h"
+// removes only its view. The request ring is a page of the instance's own:
+// freed only once the task is gone (release_server_ring).
+#include <cstring>
 
 #include "executive/boot.h"
 #include "executive/cpio_archive.h"
@@ -19,9 +20,11 @@
 #include "hal/pci_ecam.h"
 #include "microcore/device_services.h"
 #include "microcore/ipc_glue.h"
+#include "microcore/physical_memory.h"
 #include "microcore/program_loader.h"
 #include "microcore/shared_memory.h"
 #include "rtl/format.h"
+#include "server_backend.h"
 
 namespace executive::io {
 namespace {
@@ -30,12 +33,15 @@ constexpr const char* kServerPath = "sbin/drvserver";
 constexpr uint64_t kLegacyDmaBytes = 256 * 1024;
 constexpr uint64_t kPciDmaBytes = 1024 * 1024;  // descriptor rings; data goes to the transfer area
 
-uint64_t whole_pages(uint64_t bytes) { return (bytes + hal::kPageSize - 1) & ~(hal::kPageSize - 1); }
+uint64_t whole_pages(uint64_t bytes) {
+  return (bytes + hal::kPageSize - 1) & ~(hal::kPageSize - 1);
+}
 
 rtl::Result<CpioEntry> find_server_program() {
   const amphi_boot_info& boot = boot_info();
   if (!boot.ramdisk_size) return rtl::Error(rtl::Errc::not_found, "no initial ramdisk");
-  auto archive = TRY(CpioArchive::open(hal::phys_to_ptr<const uint8_t>(boot.ramdisk_base), boot.ramdisk_size));
+  auto archive =
+      TRY(CpioArchive::open(hal::phys_to_ptr<const uint8_t>(boot.ramdisk_base), boot.ramdisk_size));
   return archive.find(kServerPath);
 }
 
@@ -46,18 +52,21 @@ rtl::Result<void> grant_pci(microcore::Task& task, const drivers::DeviceInfo& in
   TRY(microcore::grant_pci_device(task, info.pci_bus, info.pci_device, info.pci_function));
   const hal::pci::ConfigAccess& config = hal::pci::ecam();
   for (uint8_t index = 0; index < hal::pci::kMaxBars; ++index) {
-    uint32_t low = config.read32(config.context, info.pci_bus, info.pci_device, info.pci_function, 0x10 + index * 4);
+    uint32_t low = config.read32(config.context, info.pci_bus, info.pci_device, info.pci_function,
+                                 0x10 + index * 4);
     uint32_t high = index + 1u < hal::pci::kMaxBars
-                        ? config.read32(config.context, info.pci_bus, info.pci_device, info.pci_function,
-                                        0x14 + index * 4)
+                        ? config.read32(config.context, info.pci_bus, info.pci_device,
+                                        info.pci_function, 0x14 + index * 4)
                         : 0;
     hal::pci::Bar bar = hal::pci::decode_bar(low, high);
     if (bar.kind == hal::pci::BarKind::memory64) {
-      uint64_t size = TRY(hal::pci::size_bar(config, info.pci_bus, info.pci_device, info.pci_function, index));
+      uint64_t size =
+          TRY(hal::pci::size_bar(config, info.pci_bus, info.pci_device, info.pci_function, index));
       if (size) TRY(microcore::grant_device_memory(task, bar.address, size));
       ++index;  // the upper half is part of this BAR
     } else if (bar.kind == hal::pci::BarKind::memory32) {
-      uint64_t size = TRY(hal::pci::size_bar(config, info.pci_bus, info.pci_device, info.pci_function, index));
+      uint64_t size =
+          TRY(hal::pci::size_bar(config, info.pci_bus, info.pci_device, info.pci_function, index));
       if (size) TRY(microcore::grant_device_memory(task, bar.address, size));
     }
   }
@@ -66,7 +75,8 @@ rtl::Result<void> grant_pci(microcore::Task& task, const drivers::DeviceInfo& in
 
 rtl::Result<void> grant_device(microcore::Task& task, const drivers::DeviceInfo& info) {
   switch (info.bus) {
-    case drivers::DeviceInfo::Bus::virtual_device: return {};
+    case drivers::DeviceInfo::Bus::virtual_device:
+      return {};
     case drivers::DeviceInfo::Bus::legacy:
       if (info.io_count) TRY(microcore::grant_io_ports(task, info.io_base, info.io_count));
       if (info.io2_count) TRY(microcore::grant_io_ports(task, info.io2_base, info.io2_count));
@@ -92,21 +102,30 @@ rtl::Result<void> prepare(microcore::Task& task, DeviceObject& device, ServerTas
   TRY(grant_device(task, device.info()));
   out.transfer_address = TRY(map_memory(task, device.transfer()));
   out.persistent_address = TRY(map_memory(task, device.persistent()));
+  static_assert(sizeof(drivers::RequestRing) <= hal::kPageSize);
+  out.ring_physical = TRY(microcore::allocate_frames(1));
+  out.ring = hal::phys_to_ptr<drivers::RequestRing>(out.ring_physical);
+  memset(static_cast<void*>(out.ring), 0, hal::kPageSize);
+  out.ring_address =
+      TRY(microcore::map_kernel_memory(task, out.ring_physical, hal::kPageSize, true));
   uint32_t request_name = TRY(microcore::ipc_allocate_receive(task));
   out.requests = TRY(microcore::ipc_kernel_send_right(task, request_name));
   out.kernel_port = TRY(microcore::ipc_create_kernel_port(deliver, context));
   uint32_t kernel_name = TRY(microcore::ipc_insert_kernel_port_send(task, out.kernel_port));
   char arguments[64];
-  size_t length = rtl::format_to_buffer(arguments, sizeof arguments, "{} {} {}", device.name(), request_name, kernel_name);
+  size_t length = rtl::format_to_buffer(arguments, sizeof arguments, "{} {} {}", device.name(),
+                                        request_name, kernel_name);
   return microcore::set_program_arguments(task, std::string_view(arguments, length));
 }
 
 }  // namespace
 
 rtl::Result<ServerTask> spawn_server_task(DeviceObject& device,
-                                          void (*deliver)(void*, int32_t, const void*, size_t), void* context) {
+                                          void (*deliver)(void*, int32_t, const void*, size_t),
+                                          void* context) {
   CpioEntry program = TRY(find_server_program());
-  microcore::Task* task = TRY(microcore::spawn_program_suspended("drvserver", program.data, program.size, ""));
+  microcore::Task* task =
+      TRY(microcore::spawn_program_suspended("drvserver", program.data, program.size, ""));
   ServerTask out;
   out.task_id = task->id();
   out.suspended = task;
@@ -115,6 +134,7 @@ rtl::Result<ServerTask> spawn_server_task(DeviceObject& device,
     task->kill(137);
     microcore::resume_program(*task);  // it ends before reaching user mode
     release_server_ports(out);
+    release_server_ring(out);  // the task never reached user mode
     return prepared.error();
   }
   return out;
@@ -130,6 +150,11 @@ void release_server_ports(ServerTask& task) {
   if (task.requests) microcore::ipc_release_kernel_send_right(task.requests);
   task.kernel_port = nullptr;
   task.requests = nullptr;
+}
+
+void release_server_ring(ServerTask& task) {
+  if (task.ring) microcore::free_frames(task.ring_physical, 1);
+  task.ring = nullptr;
 }
 
 }  // namespace executive::io

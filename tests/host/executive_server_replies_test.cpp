@@ -72,9 +72,10 @@ TEST(ServerReplies, RefusesWhatCannotBeRight) {
 
 TEST(ServerReplies, LedgerIsBoundedAndRefusesDuplicateTags) {
   RequestLedger ledger;
-  for (uint64_t i = 0; i < RequestLedger::kCapacity; ++i) ASSERT_TRUE(ledger.record(request(i), 100 + i));
+  for (uint64_t i = 0; i < RequestLedger::kCapacity; ++i)
+    ASSERT_TRUE(ledger.record(request(i), 100 + i));
   EXPECT_FALSE(ledger.record(request(RequestLedger::kCapacity), 1));  // names no slot
-  EXPECT_FALSE(ledger.record(request(0x200 | 5), 1));                  // slot 5 is busy
+  EXPECT_FALSE(ledger.record(request(0x200 | 5), 1));                 // slot 5 is busy
   EXPECT_EQ(ledger.outstanding(), RequestLedger::kCapacity);
   EXPECT_EQ(ledger.oldest_ns(), 100u);
   ledger.clear();
@@ -133,4 +134,52 @@ TEST(ServerReplies, RefusesParkingWhatItNeverHanded) {
   EXPECT_EQ(ledger.park(&parked, sizeof parked), ReplyVerdict::unknown_tag);
   EXPECT_EQ(ledger.park(&parked, sizeof parked - 1), ReplyVerdict::wrong_size);
   EXPECT_EQ(ledger.oldest_ns(), 100u);
+}
+
+TEST(ServerReplies, AcceptsABatchOfCompletionsInOrder) {
+  RequestLedger ledger;
+  for (uint64_t slot = 0; slot < 3; ++slot)
+    ASSERT_TRUE(ledger.record(request(0x100 + slot), 10 + slot));
+  IoRequest batch[3] = {answered(request(0x102), drivers::kIoOk, 4096),
+                        answered(request(0x100), drivers::kIoError, 0),
+                        answered(request(0x101), drivers::kIoOk, 512)};
+  uint64_t order[3] = {};
+  size_t seen = 0;
+  auto verdict = ledger.accept_completions(
+      batch, sizeof batch, [&](const IoRequest& done) { order[seen++] = done.tag; });
+  EXPECT_EQ(verdict, ReplyVerdict::ok);
+  ASSERT_EQ(seen, 3u);
+  EXPECT_EQ(order[0], 0x102u);
+  EXPECT_EQ(order[1], 0x100u);
+  EXPECT_EQ(order[2], 0x101u);
+  EXPECT_EQ(ledger.outstanding(), 0u);
+}
+
+TEST(ServerReplies, ABadEntryStopsTheBatchAndKeepsWhatCameBefore) {
+  RequestLedger ledger;
+  ASSERT_TRUE(ledger.record(request(0x100), 1));
+  ASSERT_TRUE(ledger.record(request(0x101), 1));
+  ASSERT_TRUE(ledger.record(request(0x102), 1));
+  IoRequest forged = answered(request(0x107), drivers::kIoOk, 4096);  // never handed over
+  IoRequest batch[3] = {answered(request(0x100), drivers::kIoOk, 4096), forged,
+                        answered(request(0x101), drivers::kIoOk, 4096)};
+  size_t seen = 0;
+  auto verdict = ledger.accept_completions(batch, sizeof batch, [&](const IoRequest&) { ++seen; });
+  EXPECT_EQ(verdict, ReplyVerdict::unknown_tag);
+  EXPECT_EQ(seen, 1u);
+  EXPECT_EQ(ledger.outstanding(), 2u);  // 0x101 and 0x102 still wait
+}
+
+TEST(ServerReplies, ABatchMustBeWholeRepliesAndNotEmpty) {
+  RequestLedger ledger;
+  ASSERT_TRUE(ledger.record(request(0x100), 1));
+  IoRequest reply = answered(request(0x100), drivers::kIoOk, 4096);
+  size_t seen = 0;
+  auto count = [&](const IoRequest&) { ++seen; };
+  EXPECT_EQ(ledger.accept_completions(&reply, 0, count), ReplyVerdict::wrong_size);
+  EXPECT_EQ(ledger.accept_completions(&reply, sizeof reply - 4, count), ReplyVerdict::wrong_size);
+  static IoRequest too_many[drivers::protocol::kMaxCompletions + 1];
+  EXPECT_EQ(ledger.accept_completions(too_many, sizeof too_many, count), ReplyVerdict::wrong_size);
+  EXPECT_EQ(seen, 0u);
+  EXPECT_EQ(ledger.outstanding(), 1u);
 }

@@ -1,10 +1,13 @@
 // The messages between the executive's server host and a driver server
 // (drivers/server/): the server mode's whole wire format.
 //
-// Ports: the server receives on one port (requests, control and its
+// Ports: the server receives on one port (doorbells, control and its
 // device's interrupts, in arrival order); it answers on a send right to a
 // port the kernel itself receives on, whose messages the host handles as
 // they are sent. Every body follows a mach_msg_header_t; msgh_id says which.
+// Requests themselves travel in a shared RequestRing (request_ring.h); the
+// server takes every queued request before it handles any message, so a
+// message is handled after the requests queued before it was sent.
 //
 // Trust: nothing a server says is believed. The host checks every reply
 // (known tag, sane status and length, expected id) and treats anything else
@@ -16,21 +19,27 @@
 
 #include "drivers/driver.h"
 #include "drivers/io_request.h"
+#include "drivers/request_ring.h"
 
 namespace drivers::protocol {
 
 // Kernel -> server.
-constexpr int32_t kStart = 0x44520001;   // StartBody; answered by kStarted
-constexpr int32_t kSubmit = 0x44520002;  // IoRequest
-constexpr int32_t kStop = 0x44520003;    // no body; answered by kStopped
-constexpr int32_t kInject = 0x44520004;  // InjectBody; the server misbehaves on purpose
+constexpr int32_t kStart = 0x44520001;         // StartBody; answered by kStarted
+constexpr int32_t kDoorbell = 0x44520002;      // no body: the request ring has new entries
+constexpr int32_t kStop = 0x44520003;          // no body; answered by kStopped
+constexpr int32_t kInject = 0x44520004;        // InjectBody; the server misbehaves on purpose
 constexpr int32_t kCancelParked = 0x44520005;  // no body: Driver::cancel_parked()
 // Server -> kernel.
-constexpr int32_t kStarted = 0x44528001;   // StartedBody
-constexpr int32_t kComplete = 0x44528002;  // IoRequest (status, transferred filled in)
-constexpr int32_t kStopped = 0x44528003;   // SavedState
-constexpr int32_t kAlive = 0x44528004;     // no body: answer to a watchdog probe (kInject with fault none)
-constexpr int32_t kParked = 0x44528005;    // ParkedBody: DeviceHost::park()
+constexpr int32_t kStarted = 0x44528001;  // StartedBody
+// 1 to kMaxCompletions IoRequests (status, transferred filled in), handled
+// in order: a server completing a burst says so in one message.
+constexpr int32_t kComplete = 0x44528002;
+constexpr int32_t kStopped = 0x44528003;  // SavedState
+constexpr int32_t kAlive =
+    0x44528004;  // no body: answer to a watchdog probe (kInject with fault none)
+constexpr int32_t kParked = 0x44528005;  // ParkedBody: DeviceHost::park()
+
+constexpr uint32_t kMaxCompletions = 32;  // the device object's slots
 
 // Faults `drvctl inject` asks for. The same fault in kernel mode is
 // performed by the kernel host, where it brings the kernel down.
@@ -54,7 +63,8 @@ struct StartBody {
   // Where the host mapped the instance's memory into the server.
   uint64_t transfer_address, transfer_device, transfer_size;
   uint64_t persistent_address, persistent_device, persistent_size;
-  char kind[24];  // DriverKind::name
+  uint64_t ring_address;  // the RequestRing page
+  char kind[24];          // DriverKind::name
 };
 
 struct StartedBody {

@@ -1,0 +1,98 @@
+// RequestRing: how the server host hands requests to a driver server, in a
+// page both map (drivers/server_protocol.h), like a virtqueue's available
+// ring: the kernel writes requests and a count, the server reads them.
+//
+// Why a ring and not one message per request: with many requests in flight
+// the server would take one message, one receive and one wakeup for each.
+// With the ring, a request costs a store and the server takes every request
+// queued since it last looked in one sweep, so a burst of 32 costs one
+// wakeup. A message (kDoorbell) is sent only when the server said it is
+// about to sleep.
+//
+// The sleep handshake is Dekker's: each side stores, fences, then loads the
+// other side's word.
+//   kernel: write entry; produced += 1; fence; if idle: idle = 0, doorbell
+//   server: idle = 1; fence; if consumed != produced: idle = 0, take them;
+//           else sleep in mach_msg (a doorbell sent meanwhile waits there)
+// Either the kernel sees idle and rings, or the server sees the entry.
+//
+// Trust: the server can write anything on its side of the page. The kernel
+// keeps its own count of what it produced, never reads an entry back and
+// reads only `idle`, which can at worst make it ring too often or not at all
+// (then the watchdog finds the requests unanswered). Entries are only
+// overwritten once the request they held was completed: the kernel has at
+// most kEntries requests outstanding.
+#pragma once
+
+#include <cstdint>
+
+#include "drivers/io_request.h"
+
+namespace drivers {
+
+struct RequestRing {
+  static constexpr uint32_t kEntries = 32;  // the device object's slots
+
+  // Kernel-written.
+  alignas(64) uint32_t produced;
+  // Server-written.
+  alignas(64) uint32_t consumed;
+  uint32_t idle;  // 1: the server is going to sleep; the kernel clears it when it rings
+  alignas(64) IoRequest entries[kEntries];
+};
+
+// The kernel's side. `produced_` is its own count; the shared copy is only
+// published from it.
+class RequestRingProducer {
+ public:
+  explicit RequestRingProducer(RequestRing* ring = nullptr) : ring_(ring) {}
+
+  // Queues `request`; true when the server must be rung (it is asleep or
+  // about to be). The caller serializes calls.
+  bool push(const IoRequest& request) {
+    ring_->entries[produced_ % RequestRing::kEntries] = request;
+    ++produced_;
+    __atomic_store_n(&ring_->produced, produced_, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&ring_->idle, __ATOMIC_RELAXED)) return false;
+    __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED);
+    return true;
+  }
+  uint32_t produced() const { return produced_; }
+
+ private:
+  RequestRing* ring_;
+  uint32_t produced_ = 0;
+};
+
+// The server's side.
+class RequestRingConsumer {
+ public:
+  explicit RequestRingConsumer(RequestRing* ring = nullptr) : ring_(ring) {}
+
+  bool attached() const { return ring_ != nullptr; }
+  // The next request the kernel queued, copied out; false when none waits.
+  bool take(IoRequest* out) {
+    uint32_t consumed = ring_->consumed;
+    if (consumed == __atomic_load_n(&ring_->produced, __ATOMIC_ACQUIRE)) return false;
+    *out = ring_->entries[consumed % RequestRing::kEntries];
+    __atomic_store_n(&ring_->consumed, consumed + 1, __ATOMIC_RELEASE);
+    return true;
+  }
+  // Before sleeping: true when the server may sleep (the kernel will ring
+  // for anything queued from now on); false when requests came meanwhile.
+  bool prepare_to_sleep() {
+    __atomic_store_n(&ring_->idle, 1u, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (ring_->consumed == __atomic_load_n(&ring_->produced, __ATOMIC_ACQUIRE)) return true;
+    __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED);
+    return false;
+  }
+  // Awake again: the kernel need not ring while the server is running.
+  void awake() { __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED); }
+
+ private:
+  RequestRing* ring_;
+};
+
+}  // namespace drivers
