@@ -38,7 +38,6 @@ void init() {
   hal::set_syscall_handler(handle_syscall);
   hal::set_user_return_hook(on_user_return);
   hal::timer::set_tick_function(on_tick, nullptr);
-  init_device_services();
 }
 
 }  // namespace microcore

@@ -6,9 +6,10 @@
 //   drvserver <device> <request port> <kernel port>
 //
 // The request port (a receive right) brings, in arrival order, the kernel's
-// kStart / kDoorbell / kCancelParked / kStop / kInject and the device's
-// interrupts; the requests themselves wait in the shared RequestRing, which
-// the loop empties before it handles a message and before it sleeps.
+// kStart / kCancelParked / kStop / kInject, and ahead of them port signals:
+// the device's interrupts and the kernel's doorbell. The requests themselves
+// wait in the shared RequestRing, which the loop empties before it handles
+// a message and before it sleeps.
 // Answers go to the kernel port, which the kernel itself receives on. The
 // server is single-threaded: the driver's entry points run one at a time,
 // as the DeviceHost contract requires.
@@ -124,8 +125,15 @@ void inject(Server& server, const Received& message) {
 // Mach's receive errors start here; below are the send errors.
 constexpr mach_msg_return_t kFirstReceiveError = 0x10004000;
 
-bool is_interrupt(mach_msg_id_t id) {
-  return id == AMPHI_MSG_ID_MSI || (uint32_t(id) & ~0xffu) == AMPHI_MSG_ID_INTERRUPT;
+// Port signals other than the doorbell are the device's interrupts (an
+// ISA line or the MSI vector: the server binds only its own device's).
+bool has_interrupt(const Received& message) {
+  if (message.header.msgh_id != int32_t(AMPHI_MSG_ID_SIGNALS) ||
+      message.body_size() < sizeof(uint32_t))
+    return false;
+  uint32_t bits;
+  memcpy(&bits, message.body, sizeof bits);
+  return (bits & ~protocol::kDoorbellSignal) != 0;
 }
 
 // Every request the kernel queued so far, in its order.
@@ -177,8 +185,8 @@ int main(const char* args) {
       mach::print("drvserver %s: receive failed: %s\n", device, mach::error_name(result));
       return 1;
     }
-    // Requests queued before this message was sent come first (kDoorbell
-    // itself says only that there are some).
+    // Requests queued before this message was sent come first (the
+    // doorbell signal itself says only that there are some).
     take_requests(server);
     mach_msg_id_t id = message.header.msgh_id;
     if (id == protocol::kStart)
@@ -189,7 +197,7 @@ int main(const char* args) {
       inject(server, message);
     else if (id == protocol::kCancelParked && server.driver)
       server.driver->cancel_parked();
-    else if (is_interrupt(id) && server.driver)
+    else if (has_interrupt(message) && server.driver)
       server.driver->interrupt();
   }
 }

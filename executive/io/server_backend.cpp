@@ -2,6 +2,7 @@
 // kernel sends a driver server, and what it makes of the answers.
 #include "server_backend.h"
 
+#include "microcore/abi/message.h"
 #include "microcore/ipc_glue.h"
 #include "microcore/personality.h"
 #include "microcore/scheduler.h"
@@ -17,6 +18,7 @@ namespace protocol = drivers::protocol;
 // Kernel messages carry whole 32-bit words.
 static_assert(sizeof(protocol::StartBody) % 4 == 0 && sizeof(drivers::IoRequest) % 4 == 0);
 static_assert(sizeof(protocol::InjectBody) % 4 == 0);
+static_assert(protocol::kDoorbellSignal == AMPHI_SIGNAL_SERVICE(0));
 static_assert(RequestLedger::kCapacity >= DeviceObject::kSlots);
 static_assert(drivers::RequestRing::kEntries >= RequestLedger::kCapacity);
 static_assert(protocol::kMaxCompletions >= RequestLedger::kCapacity);
@@ -173,7 +175,9 @@ void ServerBackend::submit(drivers::IoRequest& request) {
     // read is overwritten (request_ring.h).
     ring_doorbell = ring_.push(request);
   }
-  if (ring_doorbell) send(protocol::kDoorbell, nullptr, 0);
+  // A dead server's port ignores it; its death is reported apart.
+  if (ring_doorbell && task_.requests)
+    microcore::ipc_raise_signals(task_.requests, protocol::kDoorbellSignal);
 }
 
 void ServerBackend::cancel_parked() {

@@ -4,8 +4,9 @@
 //   start    spawn drvserver (server_task.cpp), send kStart, wait for
 //            kStarted (kStartTimeoutNs)
 //   submit   record the request in the ledger, queue it in the request
-//            ring, send kDoorbell if the server sleeps (request_ring.h;
-//            a kParked answer takes it off the watchdog's clock)
+//            ring, raise kDoorbellSignal if the server sleeps
+//            (request_ring.h; a kParked answer takes it off the watchdog's
+//            clock)
 //   cancel   kCancelParked: parked requests come back as kIoCancelled
 //   replies  arrive on a kernel port (microcore/ipc/kernel_port.h): deliver
 //            runs in the server's mach_msg, checks each reply

@@ -1,18 +1,19 @@
 // Device resources for user-mode drivers (see microcore/device_services.h).
 //
-// Interrupts: the handler runs in interrupt context and may not take the IPC
-// lock (the interrupted code may hold it), so it only masks the line, counts
-// the interrupt and wakes the delivery thread; that kernel thread sends the
-// messages. The line stays masked until the driver acknowledges, so a level-
-// triggered device cannot storm while its server runs (MINIX 3 and seL4 do
-// the same). MSI vectors (AMPHI_TRAP_MSI_BIND) take the same road but need
-// no masking: they are edge-triggered, and a burst while the server is busy
-// collapses into one message with a count.
+// Interrupts: the handler raises a port signal (ipc/signals.h) on the port
+// the driver bound, which allocates nothing and wakes the driver's thread
+// straight from interrupt context. An ISA line stays masked until the
+// driver acknowledges, so a level-triggered device cannot storm while its
+// server runs (MINIX 3 and seL4 do the same). MSI vectors need no masking:
+// they are edge-triggered, and a burst while the server is busy collapses
+// into one signal.
 //
 // Locking: per-task device state is changed only by the task's own traps or
 // by the kernel before the task runs; the binding tables are shared with the
 // interrupt handlers and guarded by g_bindings and g_msi_bindings
-// (interrupts off; never both at once).
+// (interrupts off; never both at once). The handlers raise signals with a
+// table's lock held, so a binding's port cannot be released under them:
+// order binding table -> IPC lock; nothing takes a table under the IPC lock.
 #include "microcore/device_services.h"
 
 #include "task_devices.h"
@@ -44,20 +45,19 @@ constexpr uint8_t kMsiVectors = hal::msi::kVectorCount;
 struct Binding {
   Task* owner;
   ipc::Port* port;  // a send right the kernel holds
-  uint32_t pending;
 };
 
 // Bindings per ISA IRQ; shared with the interrupt handler.
 rtl::SpinlockProtected<Binding[kIsaIrqs]> g_bindings;
 // Bindings per MSI vector (index: vector - hal::msi::kFirstVector).
 rtl::SpinlockProtected<Binding[kMsiVectors]> g_msi_bindings;
-WaitQueue g_delivery_queue;
 
 void on_device_interrupt(hal::TrapFrame&, void* context) {
   auto irq = static_cast<uint8_t>(reinterpret_cast<uintptr_t>(context));
   (void)hal::interrupt_controller::set_isa_irq_masked(irq, true);
-  g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) { ++bindings[irq].pending; });
-  wake_one(g_delivery_queue);
+  g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
+    if (bindings[irq].port) ipc_raise_signals(bindings[irq].port, AMPHI_SIGNAL_IRQ(irq));
+  });
 }
 
 // The context is the owning task (a task binds at most one vector): the
@@ -65,53 +65,8 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
 void on_msi(hal::TrapFrame&, void* context) {
   g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
     for (Binding& binding : bindings)
-      if (binding.owner == context && binding.port) ++binding.pending;
+      if (binding.owner == context && binding.port) ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI);
   });
-  wake_one(g_delivery_queue);
-}
-
-template <size_t N>
-Binding take_pending(rtl::SpinlockProtected<Binding[N]>& table, size_t index) {
-  return table.with([&](Binding (&bindings)[N]) {
-    Binding taken = bindings[index];
-    bindings[index].pending = 0;
-    return taken;
-  });
-}
-
-template <size_t N>
-bool any_pending(rtl::SpinlockProtected<Binding[N]>& table) {
-  return table.with([](Binding (&bindings)[N]) {
-    for (const Binding& b : bindings)
-      if (b.pending) return true;
-    return false;
-  });
-}
-
-// Kernel thread: turns pending interrupts into messages.
-void deliver_interrupts(void*) {
-  for (;;) {
-    auto flags = rtl::platform::irq_save();
-    for (uint8_t index = 0; index < kMsiVectors; ++index) {
-      Binding binding = take_pending(g_msi_bindings, index);
-      if (!binding.pending || !binding.port) continue;
-      rtl::platform::irq_restore(flags);
-      amphi_interrupt_message body{uint32_t(hal::msi::kFirstVector + index), binding.pending};
-      ipc_send_kernel_message(binding.port, AMPHI_MSG_ID_MSI, &body, sizeof body);
-      flags = rtl::platform::irq_save();
-    }
-    for (uint8_t irq = 0; irq < kIsaIrqs; ++irq) {
-      Binding binding = take_pending(g_bindings, irq);
-      if (!binding.pending || !binding.port) continue;
-      rtl::platform::irq_restore(flags);
-      amphi_interrupt_message body{irq, binding.pending};
-      ipc_send_kernel_message(binding.port, AMPHI_MSG_ID_INTERRUPT | irq, &body, sizeof body);
-      flags = rtl::platform::irq_save();
-    }
-    // Interrupts stay off from the last check until we sleep: no lost wakeup.
-    if (!any_pending(g_bindings) && !any_pending(g_msi_bindings)) block_on(g_delivery_queue, 0);
-    rtl::platform::irq_restore(flags);
-  }
 }
 
 bool memory_granted(const TaskDevices& devices, uint64_t physical, uint64_t size) {
@@ -205,7 +160,7 @@ rtl::Result<void> bind_interrupt(Task& task, uint8_t irq, uint32_t receive_right
   ipc::Port* port = TRY(ipc_kernel_send_right(task, receive_right_name));
   bool taken = g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
     if (bindings[irq].port) return true;
-    bindings[irq] = {&task, port, 0};
+    bindings[irq] = {&task, port};
     return false;
   });
   if (taken) {
@@ -239,7 +194,7 @@ rtl::Result<MsiBinding> bind_msi(Task& task, uint32_t receive_right_name) {
   // No interrupt can come before this: the device learns the message only
   // from the task, after the trap returns.
   g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
-    bindings[vector.value() - hal::msi::kFirstVector] = {&task, port, 0};
+    bindings[vector.value() - hal::msi::kFirstVector] = {&task, port};
   });
   devices->msi_vector = vector.value();
   hal::msi::Message message = hal::msi::message_for(vector.value());
@@ -297,15 +252,6 @@ void release_devices(Task& task) {
   if (devices->io_bitmap) rtl::deallocate(devices->io_bitmap, hal::kIoBitmapBytes, 8);
   rtl::OwnPtr<TaskDevices>::adopt(devices).reset();
   task.devices = nullptr;
-}
-
-void init_device_services() {
-  auto thread = create_kernel_thread(kernel_task(), deliver_interrupts, nullptr, kPriorityLevels - 1);
-  if (thread.is_error()) {
-    rtl::pr_err("devices: cannot start the interrupt delivery thread: {}", thread.error().what());
-    return;
-  }
-  make_ready(thread.value());
 }
 
 }  // namespace microcore

@@ -3,6 +3,7 @@
 #include "microcore/ipc/port_set.h"
 
 #include "microcore/ipc/mach_msg.h"
+#include "microcore/ipc/signals.h"
 #include "rtl/own_ptr.h"
 
 namespace microcore::ipc {
@@ -17,6 +18,7 @@ void port_set_add(PortSet& set, Port& port) {
   port_set_remove(port);
   set.members.push_back(port);
   port.set = &set;
+  if (port.signals && !set.receivers.empty()) hand_signals(port, *set.receivers.front());
   // Hand queued messages to set waiters that fit them, oldest first.
   while (!set.receivers.empty() && !port.messages.empty()) {
     KernelMessage* message = port.messages.front();
@@ -34,7 +36,7 @@ void port_set_add(PortSet& set, Port& port) {
 
 Port* port_set_first_nonempty(PortSet& set) {
   for (Port& port : set.members)
-    if (!port.messages.empty()) return &port;
+    if (port.signals || !port.messages.empty()) return &port;
   return nullptr;
 }
 

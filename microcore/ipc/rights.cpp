@@ -59,6 +59,7 @@ void destroy_receive(Port* port) {
   port->receiver_space = nullptr;
   port->receiver_name = MACH_PORT_NULL;
   port->in_transit = false;
+  port->signals = 0;
   port_set_remove(*port);
   wake_all(port->receivers, MACH_RCV_PORT_DIED);
   wake_all(port->senders, MACH_SEND_INVALID_DEST);

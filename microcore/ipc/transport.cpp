@@ -1,7 +1,8 @@
 // Moving messages through ports: send (queue or direct handoff), receive
 // (dequeue), and parking/unparking waiters.
 //
-// Invariant kept here: receivers wait only on empty queues, so a send with a
+// Invariant kept here: receivers wait only on empty queues with no signals
+// raised (signals.h), so a send with a
 // waiter present hands the message over directly (the glue turns that into a
 // direct switch to the receiver); a dequeue that frees a slot below the limit
 // wakes the oldest blocked sender, which retries its send. A kernel port
@@ -9,6 +10,7 @@
 #include "microcore/ipc/kernel_port.h"
 #include "microcore/ipc/mach_msg.h"
 #include "microcore/ipc/port_set.h"
+#include "microcore/ipc/signals.h"
 
 namespace microcore::ipc {
 
@@ -72,6 +74,13 @@ ReceiveResult receive(IpcSpace& receiver, mach_port_name_t name, mach_msg_size_t
   } else {
     return {nullptr, MACH_RCV_INVALID_NAME, false};
   }
+  if (port && port->signals) {
+    if (rcv_size < sizeof(amphi_signal_message_t)) return {nullptr, MACH_RCV_TOO_LARGE, false};
+    ReceiveResult result;
+    result.signals = take_signals(*port);
+    result.signal_port_name = port->receiver_name;
+    return result;
+  }
   if (!port || port->messages.empty()) return {nullptr, MACH_MSG_SUCCESS, true};
   KernelMessage* message = port->messages.front();
   if (message->size > rcv_size) return {nullptr, MACH_RCV_TOO_LARGE, false};
@@ -84,6 +93,7 @@ void wait_for_message(Port& port, IpcWaiter& waiter) {
   RTL_ASSERT(port.active() && !waiter.node.is_linked());
   waiter.message = nullptr;
   waiter.result = MACH_MSG_SUCCESS;
+  waiter.signals = 0;
   waiter.set = nullptr;
   waiter.port = &port;
   port.receivers.push_back(waiter);
@@ -93,6 +103,7 @@ void wait_for_message(PortSet& set, IpcWaiter& waiter) {
   RTL_ASSERT(!waiter.node.is_linked());
   waiter.message = nullptr;
   waiter.result = MACH_MSG_SUCCESS;
+  waiter.signals = 0;
   waiter.port = nullptr;
   waiter.set = &set;
   set.receivers.push_back(waiter);

@@ -121,6 +121,13 @@ mach_msg_return_t do_send(Task& task, uint64_t user_message, uint32_t send_size,
   return send_locked(copied.message, may_block, deadline, handoff);
 }
 
+// Signals taken off a port are gone from it: a receiver whose buffer
+// faults loses them, as it would lose a message it could not copy out.
+mach_msg_return_t copyout_signals(uint64_t user_message, uint32_t bits, mach_port_name_t name) {
+  amphi_signal_message_t message = ipc::signal_message(bits, name);
+  return hal::copy_to_user(user_message, &message, sizeof message) ? MACH_MSG_SUCCESS : MACH_RCV_INVALID_DATA;
+}
+
 mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_size, uint32_t name,
                              bool may_block, uint64_t deadline, Thread* handoff) {
   if (rcv_size < sizeof(mach_msg_header_t)) return MACH_RCV_TOO_LARGE;
@@ -148,6 +155,10 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
     g_ipc_lock.unlock();
     WakeReason reason = block_current(deadline, handoff);
     g_ipc_lock.lock();
+    if (waiter.signals) {
+      g_ipc_lock.unlock();
+      return copyout_signals(user_message, waiter.signals, waiter.signal_port_name);
+    }
     if (!waiter.message) {
       if (waiter.node.is_linked()) ipc::cancel_wait(waiter);
       g_ipc_lock.unlock();
@@ -159,6 +170,9 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
   } else if (received.code != MACH_MSG_SUCCESS) {
     g_ipc_lock.unlock();
     return received.code;
+  } else if (received.signals) {
+    g_ipc_lock.unlock();
+    return copyout_signals(user_message, received.signals, received.signal_port_name);
   } else {
     message = received.message;
   }
@@ -236,6 +250,11 @@ void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size
   rtl::SpinlockGuard guard(g_ipc_lock);
   ipc::copy_send(*port);  // the message consumes a right; the kernel keeps its own
   (void)ipc::compose_kernel_message(port, MACH_MSG_TYPE_PORT_SEND, id, body, size);
+}
+
+void ipc_raise_signals(ipc::Port* port, uint32_t bits) {
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  ipc::raise_signals(*port, bits);
 }
 
 rtl::Result<uint32_t> ipc_allocate_receive(Task& task) {

@@ -34,8 +34,7 @@ constexpr uint64_t kHpetBase = 0xfed00000;
 constexpr uint8_t kRtcIrq = 8;
 
 struct InterruptMessage {
-  mach_msg_header_t header;
-  amphi_interrupt_message body;
+  amphi_signal_message_t signal;
   uint8_t slack[64];
 };
 
@@ -147,7 +146,7 @@ int main(const char* args) {
               zero ? "yes" : "no");
   if (!zero || physical == 0 || (physical & 4095)) return fail("DMA buffer", 0);
 
-  // 4. Interrupts as messages: RTC periodic interrupt at 64 Hz on IRQ 8.
+  // 4. Interrupts as port signals: RTC periodic interrupt at 64 Hz on IRQ 8.
   mach_port_name_t port = MACH_PORT_NULL;
   kr = mach::port_allocate(MACH_PORT_RIGHT_RECEIVE, &port);
   if (kr != KERN_SUCCESS) return fail("port allocate", kr);
@@ -158,12 +157,15 @@ int main(const char* args) {
   cmos_read(0x0c);                                    // clear anything pending
   for (int n = 1; n <= 5; ++n) {
     InterruptMessage message{};
-    mach_msg_return_t mr = mach::mach_msg(&message.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof message, port,
+    mach_msg_return_t mr = mach::mach_msg(&message.signal.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof message, port,
                                           2000000000ull);
-    if (mr != MACH_MSG_SUCCESS) return fail("receive interrupt message", mr);
+    if (mr != MACH_MSG_SUCCESS) return fail("receive interrupt signal", mr);
+    if (message.signal.header.msgh_id != int32_t(AMPHI_MSG_ID_SIGNALS) || message.signal.header.msgh_local_port != port ||
+        message.signal.bits != AMPHI_SIGNAL_IRQ(kRtcIrq))
+      return fail("interrupt signal is not IRQ 8's", message.signal.bits);
     cmos_read(0x0c);  // the RTC's own acknowledgement: read register C
-    mach::print("devtest: interrupt %u delivered as a message (id %x, count %u), %d of 5\n", message.body.irq,
-                static_cast<unsigned>(message.header.msgh_id), message.body.count, n);
+    mach::print("devtest: interrupt 8 delivered as a port signal (bits %x), %d of 5\n",
+                static_cast<unsigned>(message.signal.bits), n);
     kr = mach::trap(AMPHI_TRAP_INTERRUPT_ACK, kRtcIrq);
     if (kr != KERN_SUCCESS) return fail("acknowledge IRQ 8", kr);
   }

@@ -251,7 +251,7 @@ def scenario_devices(build):
         boot.expect(r"devtest: HPET mapped at [0-9a-f]+: vendor 8086, period \d+ fs, counter advanced by [1-9]\d*")
         boot.expect(r"devtest: mapping ungranted device memory refused \(KERN_PROTECTION_FAILURE\)")
         boot.expect(r"devtest: DMA buffer [0-9a-f]+ -> physical [0-9a-f]+, 8192 bytes, zeroed yes")
-        boot.expect(r"devtest: interrupt 8 delivered as a message .* 5 of 5", timeout=60)
+        boot.expect(r"devtest: interrupt 8 delivered as a port signal \(bits 100\), 5 of 5", timeout=60)
         boot.expect(r"devtest: PCI config of the granted device reads 1af4:1042")
         boot.expect(r"devtest: PCI BAR and MSI-X table writes refused \(KERN_PROTECTION_FAILURE\)")
         boot.expect(r"devtest: MSI vector (5[0-9a-f]|6[0-9a-f]) bound: message fee0[0-9a-f]{4} <- \1")

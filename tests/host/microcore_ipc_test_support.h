@@ -234,4 +234,20 @@ struct TestWaiter {
   }
 };
 
+// One receive right with a send right on the same name.
+struct OnePort {
+  IpcSpace space;
+  mach_port_name_t rcv = new_receive(space);
+  Port* port = info(space, rcv).port;
+  OnePort() {
+    mach_port_name_t out;
+    EXPECT_EQ(space.insert_right(rcv, MACH_MSG_TYPE_MAKE_SEND, &out), KERN_SUCCESS);
+  }
+  mach_msg_return_t send_id(mach_msg_id_t id, SendOutcome* outcome = nullptr,
+                            KernelMessage** blocked = nullptr) {
+    Msg m(rcv, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, id, 2);
+    return send_msg(space, m, no_ool(), outcome, blocked);
+  }
+};
+
 }  // namespace ipc_test

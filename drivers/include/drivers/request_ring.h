@@ -6,14 +6,14 @@
 // the server would take one message, one receive and one wakeup for each.
 // With the ring, a request costs a store and the server takes every request
 // queued since it last looked in one sweep, so a burst of 32 costs one
-// wakeup. A message (kDoorbell) is sent only when the server said it is
+// wakeup. A port signal (kDoorbellSignal) is raised only when the server said it is
 // about to sleep.
 //
 // The sleep handshake is Dekker's: each side stores, fences, then loads the
 // other side's word.
-//   kernel: write entry; produced += 1; fence; if idle: idle = 0, doorbell
+//   kernel: write entry; produced += 1; fence; if idle: idle = 0, signal
 //   server: idle = 1; fence; if consumed != produced: idle = 0, take them;
-//           else sleep in mach_msg (a doorbell sent meanwhile waits there)
+//           else sleep in mach_msg (a signal raised meanwhile waits there)
 // Either the kernel sees idle and rings, or the server sees the entry.
 //
 // Trust: the server can write anything on its side of the page. The kernel

@@ -1,8 +1,9 @@
 // The messages between the executive's server host and a driver server
 // (drivers/server/): the server mode's whole wire format.
 //
-// Ports: the server receives on one port (doorbells, control and its
-// device's interrupts, in arrival order); it answers on a send right to a
+// Ports: the server receives on one port: control messages in arrival order
+// and, ahead of them, port signals (AMPHI_MSG_ID_SIGNALS) for its device's
+// interrupts and for kDoorbellSignal; it answers on a send right to a
 // port the kernel itself receives on, whose messages the host handles as
 // they are sent. Every body follows a mach_msg_header_t; msgh_id says which.
 // Requests themselves travel in a shared RequestRing (request_ring.h); the
@@ -25,7 +26,6 @@ namespace drivers::protocol {
 
 // Kernel -> server.
 constexpr int32_t kStart = 0x44520001;         // StartBody; answered by kStarted
-constexpr int32_t kDoorbell = 0x44520002;      // no body: the request ring has new entries
 constexpr int32_t kStop = 0x44520003;          // no body; answered by kStopped
 constexpr int32_t kInject = 0x44520004;        // InjectBody; the server misbehaves on purpose
 constexpr int32_t kCancelParked = 0x44520005;  // no body: Driver::cancel_parked()
@@ -35,11 +35,16 @@ constexpr int32_t kStarted = 0x44528001;  // StartedBody
 // in order: a server completing a burst says so in one message.
 constexpr int32_t kComplete = 0x44528002;
 constexpr int32_t kStopped = 0x44528003;  // SavedState
-constexpr int32_t kAlive =
-    0x44528004;  // no body: answer to a watchdog probe (kInject with fault none)
+// No body: the answer to a watchdog probe (kInject with fault none).
+constexpr int32_t kAlive = 0x44528004;
 constexpr int32_t kParked = 0x44528005;  // ParkedBody: DeviceHost::park()
 
 constexpr uint32_t kMaxCompletions = 32;  // the device object's slots
+
+// The port signal the kernel raises when the request ring has new entries
+// and the server said it sleeps (request_ring.h). A signal, not a message:
+// raising it allocates nothing.
+constexpr uint32_t kDoorbellSignal = 1u << 24;  // AMPHI_SIGNAL_SERVICE(0)
 
 // Faults `drvctl inject` asks for. The same fault in kernel mode is
 // performed by the kernel host, where it brings the kernel down.

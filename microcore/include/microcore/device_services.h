@@ -2,10 +2,10 @@
 // Ring 3 task (a "server"), and nothing more:
 //   - device memory (MMIO) mapped into the task, uncached;
 //   - specific I/O ports, through the TSS I/O permission bitmap;
-//   - hardware interrupts delivered as Mach messages to a port;
+//   - hardware interrupts delivered as port signals (ipc/signals.h);
 //   - pinned, physically contiguous memory for DMA, with its physical address;
 //   - the configuration space of one PCI device, and MSI vectors whose
-//     interrupts arrive as messages.
+//     interrupts arrive as port signals too.
 //
 // Authority is explicit: the kernel (the executive's driver host) grants a
 // task the resources of its own device; the traps refuse anything else with
@@ -44,9 +44,9 @@ rtl::Result<void> acknowledge_interrupt(Task& task, uint8_t isa_irq);
 // or the MSI-X table/PBA locations are refused (permission_denied).
 rtl::Result<uint32_t> pci_config_access(Task& task, uint16_t offset, uint8_t width, uint32_t value, bool write);
 // AMPHI_TRAP_MSI_BIND: one vector per task holding a PCI grant; its
-// interrupts arrive on the receive right as AMPHI_MSG_ID_MSI messages
-// (amphi_interrupt_message: irq = the vector, count). Returns the message
-// to program into the device. Released at teardown.
+// interrupts arrive on the receive right as the port signal
+// AMPHI_SIGNAL_MSI. Returns the message to program into the device.
+// Released at teardown.
 //
 // Teardown does not touch the device itself: whoever restarts it (the
 // executive's server host) must stop its DMA (reset it, or clear bus
@@ -63,7 +63,5 @@ void load_io_permissions(Task& task);
 // Task teardown: unbind interrupts and MSI vectors, free DMA memory, drop
 // the bitmap and the PCI grant.
 void release_devices(Task& task);
-// Starts the interrupt-delivery thread (once, at boot).
-void init_device_services();
 
 }  // namespace microcore

@@ -27,6 +27,11 @@ void ipc_release_kernel_send_right(ipc::Port* port);
 // right `port` (which the kernel keeps).
 void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size_t size);
 
+// Raises port signals (ipc/signals.h) on the port a kernel-held send right
+// names. Allocates nothing and may be called from an interrupt handler (the
+// IPC lock keeps interrupts off wherever it is held).
+void ipc_raise_signals(ipc::Port* port, uint32_t bits);
+
 // A new receive right in `task`'s space, made by the kernel on its behalf
 // (before the task runs: the port a driver server receives requests on);
 // returns its name there. ipc_kernel_send_right then gives the kernel a

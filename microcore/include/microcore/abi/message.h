@@ -140,4 +140,18 @@ typedef struct {
   uint32_t not_count; /* make-send count when the last send right went away */
 } mach_no_senders_notification_t;
 
+/* Port signals: bits the kernel raises on a port without building a
+ * message (an interrupt, a doorbell), so raising them allocates nothing and
+ * works in an interrupt handler. Raised bits collect on the port until a
+ * receive takes them all at once, ahead of queued messages, as one message
+ * with this id (no rights, no reply port; msgh_local_port names the port). */
+#define AMPHI_MSG_ID_SIGNALS 0x5349474eu /* "SIGN" */
+typedef struct {
+  mach_msg_header_t header;
+  uint32_t bits; /* every bit raised since the last receive took them */
+} amphi_signal_message_t;
+#define AMPHI_SIGNAL_IRQ(line) (1u << (line)) /* ISA line 0-15 fired (AMPHI_TRAP_INTERRUPT_BIND) */
+#define AMPHI_SIGNAL_MSI (1u << 16)           /* the task's MSI vector fired (AMPHI_TRAP_MSI_BIND) */
+#define AMPHI_SIGNAL_SERVICE(n) (1u << (24 + (n))) /* n 0-7: the kernel service holding the send right */
+
 #endif

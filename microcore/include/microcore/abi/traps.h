@@ -45,11 +45,11 @@ enum amphi_mach_trap {
    * the task (microcore/device_services.h), else KERN_PROTECTION_FAILURE. */
   AMPHI_TRAP_DEVICE_MAP = 17,      /* (physical, size, uint64_t* address) -> kr: uncached mapping */
   AMPHI_TRAP_DMA_ALLOCATE = 18,    /* (size, uint64_t* address, uint64_t* physical) -> kr: pinned, contiguous */
-  AMPHI_TRAP_INTERRUPT_BIND = 19,  /* (irq, receive-right name) -> kr: interrupts arrive as messages */
+  AMPHI_TRAP_INTERRUPT_BIND = 19,  /* (irq, receive-right name) -> kr: interrupts arrive as port signals */
   AMPHI_TRAP_INTERRUPT_ACK = 20,   /* (irq) -> kr: handled; unmask the line */
   AMPHI_TRAP_DEVICE_CONFIG = 21,   /* (offset, width, value, write) -> value or -kr: the granted PCI device's config space */
   AMPHI_TRAP_MSI_BIND = 22,        /* (receive-right name, uint64_t* address, uint32_t* data) -> kr: an MSI vector whose
-                                      interrupts arrive as messages (id AMPHI_MSG_ID_MSI) */
+                                      interrupts arrive as port signals (AMPHI_SIGNAL_MSI) */
   AMPHI_TRAP_COUNT
 };
 
@@ -69,14 +69,9 @@ enum amphi_mach_trap {
 #define KERN_NOT_SUPPORTED 46
 #define KERN_OPERATION_TIMED_OUT 49
 
-/* An interrupt delivered as a message (AMPHI_TRAP_INTERRUPT_BIND): the line
- * stays masked until the driver acknowledges it. */
-#define AMPHI_MSG_ID_INTERRUPT 0x49525100 /* "IRQ\0" + nothing: id = base | irq */
-#define AMPHI_MSG_ID_MSI 0x4d534900       /* "MSI\0": an MSI vector bound by AMPHI_TRAP_MSI_BIND fired; body as below */
-struct amphi_interrupt_message {
-  uint32_t irq;
-  uint32_t count; /* interrupts since the previous message (>= 1) */
-};
+/* Interrupts arrive as port signals (message.h): AMPHI_SIGNAL_IRQ(line) for
+ * a bound ISA line, which stays masked until the driver acknowledges it;
+ * AMPHI_SIGNAL_MSI for the task's MSI vector. */
 
 #define VM_FLAGS_ANYWHERE 1
 

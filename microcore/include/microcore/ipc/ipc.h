@@ -34,5 +34,6 @@
 #include "microcore/ipc/port.h"
 #include "microcore/ipc/port_set.h"
 #include "microcore/ipc/rights.h"
+#include "microcore/ipc/signals.h"
 #include "microcore/ipc/space.h"
 #include "microcore/ipc/waiter.h"

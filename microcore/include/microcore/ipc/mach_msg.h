@@ -65,14 +65,18 @@ struct SendResult {
 SendResult send(KernelMessage* message, bool always = false);
 
 struct ReceiveResult {
-  KernelMessage* message = nullptr;  // when code == MACH_MSG_SUCCESS
+  KernelMessage* message = nullptr;  // when code == MACH_MSG_SUCCESS (or signals)
   mach_msg_return_t code = MACH_MSG_SUCCESS;
   bool would_block = false;          // nothing queued: park and wait
+  uint32_t signals = 0;              // nonzero: these signals instead of a message
+  mach_port_name_t signal_port_name = 0;
 };
 
-// Dequeues the oldest message of the receive right or port set `name`.
+// Takes the signals of the receive right or port set `name` if it has any
+// (see signals.h), else dequeues its oldest message.
 //   MACH_RCV_INVALID_NAME  name is neither
-//   MACH_RCV_TOO_LARGE     the next message exceeds rcv_size (left queued)
+//   MACH_RCV_TOO_LARGE     the next message exceeds rcv_size (left queued;
+//                          signals are left raised)
 ReceiveResult receive(IpcSpace& receiver, mach_port_name_t name, mach_msg_size_t rcv_size);
 
 // Writes `message` into `out` as the receiver sees it and consumes it:

@@ -10,6 +10,9 @@
 // the send-once rights, mscount the send rights ever made from the receive
 // right (reported in the no-senders notification).
 //
+// Signals: bits raised by the kernel (signals.h), delivered ahead of the
+// queue as one synthesized message.
+//
 // Queue: FIFO of messages, at most queue_limit of them for ordinary sends
 // (send-once and kernel messages bypass the limit, as in Mach). Receivers
 // waiting for a message park on `receivers`; senders waiting for room on
@@ -71,6 +74,9 @@ struct Port : rtl::RefCounted<Port> {
 
   MessageQueue messages;
   uint32_t queue_limit = AMPHI_PORT_QUEUE_LIMIT;
+  // Signal bits raised and not yet received (signals.h); a receive takes
+  // them before any queued message.
+  uint32_t signals = 0;
   WaiterList receivers;
   WaiterList senders;
 

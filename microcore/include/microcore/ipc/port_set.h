@@ -24,7 +24,8 @@ struct PortSet {
 void port_set_add(PortSet& set, Port& port);
 void port_set_remove(Port& port);  // no-op when not in a set
 
-// The oldest message of the first non-empty member, in membership order.
+// The first member with signals raised or a message queued, in membership
+// order.
 Port* port_set_first_nonempty(PortSet& set);
 
 // Removes every member and wakes waiters with MACH_RCV_PORT_DIED; frees it.

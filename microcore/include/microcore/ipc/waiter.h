@@ -31,6 +31,10 @@ struct IpcWaiter {
   void (*wake)(IpcWaiter* waiter) = nullptr;
   void* context = nullptr;            // the glue's (e.g. the Thread*)
   mach_msg_size_t rcv_size = 0;       // receive waits: the buffer's capacity
+  // Receive waits: signal bits handed over instead of a message (nonzero
+  // with message null), and the name of the port that had them.
+  uint32_t signals = 0;
+  mach_port_name_t signal_port_name = 0;
   Port* port = nullptr;               // set while linked on a port list
   PortSet* set = nullptr;             // set while linked on a port set list
 };

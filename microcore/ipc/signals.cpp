@@ -1,0 +1,41 @@
+// Port signals (see signals.h).
+#include "microcore/ipc/signals.h"
+
+#include "microcore/ipc/port_set.h"
+
+namespace microcore::ipc {
+
+void raise_signals(Port& port, uint32_t bits) {
+  if (!port.active() || !bits) return;
+  port.signals |= bits;
+  IpcWaiter* waiter = port.receivers.front();
+  if (!waiter && port.set) waiter = port.set->receivers.front();
+  if (waiter) hand_signals(port, *waiter);
+}
+
+void hand_signals(Port& port, IpcWaiter& waiter) {
+  if (waiter.rcv_size < sizeof(amphi_signal_message_t)) {
+    wake_waiter(waiter, MACH_RCV_TOO_LARGE);
+    return;
+  }
+  waiter.signal_port_name = port.receiver_name;
+  waiter.signals = take_signals(port);
+  wake_waiter(waiter, MACH_MSG_SUCCESS);
+}
+
+uint32_t take_signals(Port& port) {
+  uint32_t bits = port.signals;
+  port.signals = 0;
+  return bits;
+}
+
+amphi_signal_message_t signal_message(uint32_t bits, mach_port_name_t name) {
+  amphi_signal_message_t message{};
+  message.header.msgh_size = sizeof message;
+  message.header.msgh_local_port = name;
+  message.header.msgh_id = int32_t(AMPHI_MSG_ID_SIGNALS);
+  message.bits = bits;
+  return message;
+}
+
+}  // namespace microcore::ipc
