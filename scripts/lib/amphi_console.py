@@ -73,6 +73,10 @@ class ConsoleSession:
             self.echo.flush()
         return True
 
+    def poll(self, timeout):
+        """Reads what the guest printed within `timeout`; False once QEMU exited."""
+        return self._read_some(timeout) is not None
+
     def expect(self, pattern, timeout=60, on_wait=None):
         """Waits until `pattern` (a regex, MULTILINE) appears after the
         previous match; returns the match. on_wait(), if given, is called
