@@ -26,11 +26,7 @@ namespace {
 
 namespace protocol = drivers::protocol;
 
-struct Received {
-  mach_msg_header_t header;
-  uint8_t body[AMPHI_MSG_MAX_INLINE - sizeof(mach_msg_header_t)];
-  size_t body_size() const { return header.msgh_size - sizeof header; }
-};
+using Received = mach::InlineMessage;
 
 // The driver instance lives here; no heap in the server.
 constexpr size_t kInstanceBytes = 16 * 1024;
@@ -44,8 +40,8 @@ struct Server {
 
 template <typename T>
 bool read_body(const Received& message, T* out) {
-  if (message.body_size() < sizeof *out) return false;
-  memcpy(out, message.body, sizeof *out);
+  if (message.byte_count() < sizeof *out) return false;
+  memcpy(out, message.bytes, sizeof *out);
   return true;
 }
 
@@ -80,21 +76,11 @@ void start(Server& server, const Received& message) {
   server.host.send_to_kernel(protocol::kStarted, &started, sizeof started);
 }
 
-void submit(Server& server, drivers::IoRequest& request) {
-  if (!server.driver) {
-    request.status = drivers::kIoNoDevice;
-    request.transferred = 0;
-    server.host.send_to_kernel(protocol::kComplete, &request, sizeof request);
-    return;
-  }
-  drivers::IoRequest* slot = drvserver::take_slot(request);
-  if (!slot) {
-    request.status = drivers::kIoError;
-    request.transferred = 0;
-    server.host.send_to_kernel(protocol::kComplete, &request, sizeof request);
-    return;
-  }
-  server.driver->submit(*slot);
+// Answers a request the driver never saw.
+void refuse(Server& server, drivers::IoRequest& request, int32_t status) {
+  request.status = status;
+  request.transferred = 0;
+  server.host.send_to_kernel(protocol::kComplete, &request, sizeof request);
 }
 
 void stop(Server& server) {
@@ -129,17 +115,31 @@ constexpr mach_msg_return_t kFirstReceiveError = 0x10004000;
 // ISA line or the MSI vector: the server binds only its own device's).
 bool has_interrupt(const Received& message) {
   if (message.header.msgh_id != int32_t(AMPHI_MSG_ID_SIGNALS) ||
-      message.body_size() < sizeof(uint32_t))
+      message.byte_count() < sizeof(uint32_t))
     return false;
   uint32_t bits;
-  memcpy(&bits, message.body, sizeof bits);
+  memcpy(&bits, message.bytes, sizeof bits);
   return (bits & ~protocol::kDoorbellSignal) != 0;
 }
 
 // Every request the kernel queued so far, in its order.
+// Each goes from the ring straight into the slot the driver keeps it in.
 void take_requests(Server& server) {
-  drivers::IoRequest request;
-  while (server.host.take_request(&request)) submit(server, request);
+  while (drivers::IoRequest* slot = drvserver::take_slot()) {
+    if (!server.host.take_request(slot)) {
+      drvserver::release_slot(*slot);
+      return;
+    }
+    if (server.driver) {
+      server.driver->submit(*slot);
+    } else {
+      drvserver::release_slot(*slot);
+      refuse(server, *slot, drivers::kIoNoDevice);
+    }
+  }
+  // Every slot is taken: the kernel has more in flight than it has slots.
+  drivers::IoRequest overflow;
+  while (server.host.take_request(&overflow)) refuse(server, overflow, drivers::kIoError);
 }
 
 }  // namespace
@@ -163,14 +163,17 @@ int main(const char* args) {
     return 2;
   }
 
-  drvserver::ServerHost host(device, requests, kernel);
+  static drvserver::ServerHost host(device, requests,
+                                    kernel);  // 16 KiB of buffers: not on the stack
   Server server{host};
-  static Received message;
   for (;;) {
-    take_requests(server);
-    if (!host.prepare_to_sleep()) continue;  // more came meanwhile
-    // The answers so far go out with this receive: one trap.
-    mach_msg_size_t reply_size = host.take_outgoing(&message);
+    if (!host.prepare_to_sleep()) {  // requests came while we worked
+      take_requests(server);
+      continue;
+    }
+    // The answers so far go out with this receive: one trap, one buffer.
+    mach_msg_size_t reply_size;
+    Received& message = host.exchange(&reply_size);
     mach_msg_return_t result =
         mach::mach_msg(&message.header, MACH_RCV_MSG | (reply_size ? MACH_SEND_MSG : 0), reply_size,
                        sizeof message, requests);

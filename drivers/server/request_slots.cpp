@@ -11,11 +11,10 @@ bool g_used[kSlots];
 
 }  // namespace
 
-drivers::IoRequest* take_slot(const drivers::IoRequest& request) {
+drivers::IoRequest* take_slot() {
   for (int i = 0; i < kSlots; ++i) {
     if (g_used[i]) continue;
     g_used[i] = true;
-    g_slots[i] = request;
     return &g_slots[i];
   }
   return nullptr;
@@ -24,7 +23,8 @@ drivers::IoRequest* take_slot(const drivers::IoRequest& request) {
 void release_slot(drivers::IoRequest& request) {
   // Addresses as integers: comparing pointers outside the array is not C++.
   uintptr_t offset = reinterpret_cast<uintptr_t>(&request) - reinterpret_cast<uintptr_t>(g_slots);
-  if (offset < sizeof g_slots && offset % sizeof g_slots[0] == 0) g_used[offset / sizeof g_slots[0]] = false;
+  if (offset < sizeof g_slots && offset % sizeof g_slots[0] == 0)
+    g_used[offset / sizeof g_slots[0]] = false;
 }
 
 }  // namespace drvserver

@@ -8,9 +8,9 @@
 
 namespace drvserver {
 
-// A free slot holding a copy of `request`, or null when all are in use
-// (the kernel never has more in flight than its own slots: a broken kernel).
-drivers::IoRequest* take_slot(const drivers::IoRequest& request);
+// A free slot for the next request, or null when all are in use (the
+// kernel never has more in flight than its own slots: a broken kernel).
+drivers::IoRequest* take_slot();
 // `request` must be a slot take_slot returned; other addresses are ignored.
 void release_slot(drivers::IoRequest& request);
 

@@ -23,26 +23,32 @@ void ServerHost::configure(const drivers::protocol::StartBody& start) {
 }
 
 void ServerHost::send_to_kernel(int32_t id, const void* body, size_t size) {
-  size_t waiting = outgoing_size_ - sizeof outgoing_.header;
-  if (id == drivers::protocol::kComplete && outgoing_size_ && outgoing_.header.msgh_id == id &&
-      size == sizeof(drivers::IoRequest) &&
-      waiting + size <= drivers::protocol::kMaxCompletions * size) {
-    // IoRequest is a whole number of words: no padding between entries.
-    memcpy(outgoing_.bytes + waiting, body, size);
-    outgoing_size_ += mach_msg_size_t(size);
-    outgoing_.header.msgh_size = outgoing_size_;
+  constexpr size_t kHeader = sizeof(mach_msg_header_t);
+  if (id != drivers::protocol::kComplete) {
+    flush();
+    outgoing_size_ = mach::make_message(&outgoing(), kernel_, MACH_MSG_TYPE_COPY_SEND,
+                                        MACH_PORT_NULL, 0, id, body, size);
     return;
   }
-  flush();
-  outgoing_size_ = mach::make_message(&outgoing_, kernel_, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL,
-                                      0, id, body, size);
-}
-
-mach_msg_size_t ServerHost::take_outgoing(void* buffer) {
-  mach_msg_size_t size = outgoing_size_;
-  if (size) memcpy(buffer, &outgoing_, size);
-  outgoing_size_ = 0;
-  return size;
+  // A completion joins the waiting kComplete, or starts one. IoRequest is a
+  // whole number of words: no padding between entries.
+  static_assert(sizeof(drivers::IoRequest) % 4 == 0);
+  if (outgoing_size_ &&
+      (outgoing().header.msgh_id != id ||
+       outgoing_size_ + size > kHeader + drivers::protocol::kMaxCompletions * size))
+    flush();
+  mach::InlineMessage& message = outgoing();
+  if (!outgoing_size_) {
+    message.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+    message.header.msgh_remote_port = kernel_;
+    message.header.msgh_local_port = MACH_PORT_NULL;
+    message.header.msgh_voucher_port = MACH_PORT_NULL;
+    message.header.msgh_id = id;
+    outgoing_size_ = kHeader;
+  }
+  memcpy(message.bytes + (outgoing_size_ - kHeader), body, size);
+  outgoing_size_ += mach_msg_size_t(size);
+  message.header.msgh_size = outgoing_size_;
 }
 
 void ServerHost::flush() {
@@ -50,7 +56,7 @@ void ServerHost::flush() {
   mach_msg_size_t size = outgoing_size_;
   outgoing_size_ = 0;
   mach_msg_return_t result =
-      mach::mach_msg(&outgoing_.header, MACH_SEND_MSG, size, 0, MACH_PORT_NULL);
+      mach::mach_msg(&outgoing().header, MACH_SEND_MSG, size, 0, MACH_PORT_NULL);
   // The kernel's port only dies with this server's instance; nothing to do.
   if (result != MACH_MSG_SUCCESS)
     mach::print("drvserver %s: send to the kernel: %s\n", device_, mach::error_name(result));

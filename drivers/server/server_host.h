@@ -56,9 +56,17 @@ class ServerHost final : public drivers::DeviceHost {
   // kComplete; any other message sends the waiting one first, so the kernel
   // hears everything in the order it happened.
   void send_to_kernel(int32_t id, const void* body, size_t size);
-  // Moves the waiting message into `buffer` (AMPHI_MSG_MAX_INLINE bytes)
-  // and returns its size; 0 when none waits.
-  mach_msg_size_t take_outgoing(void* buffer);
+  // The buffer for the main loop's next mach_msg: it holds the waiting
+  // message (`*size` bytes, 0 when none waits), to be sent, and receives
+  // the next one. Later messages to the kernel are written to the other
+  // buffer, so the received message stays intact while it is handled.
+  mach::InlineMessage& exchange(mach_msg_size_t* size) {
+    mach::InlineMessage& current = buffers_[outgoing_index_];
+    *size = outgoing_size_;
+    outgoing_index_ ^= 1;
+    outgoing_size_ = 0;
+    return current;
+  }
   // Sends the waiting message on its own (before a fault that never returns).
   void flush();
 
@@ -87,8 +95,11 @@ class ServerHost final : public drivers::DeviceHost {
   bool bad_reply_armed_ = false;
   bool refuse_stop_armed_ = false;
   drivers::RequestRingConsumer ring_;
-  mach::InlineMessage outgoing_;
-  mach_msg_size_t outgoing_size_ = 0;
+  mach::InlineMessage& outgoing() { return buffers_[outgoing_index_]; }
+
+  mach::InlineMessage buffers_[2];
+  uint8_t outgoing_index_ = 0;
+  mach_msg_size_t outgoing_size_ = 0;  // of outgoing(); 0: nothing waits
 };
 
 }  // namespace drvserver

@@ -163,7 +163,7 @@ void ServerBackend::submit(drivers::IoRequest& request) {
   {
     rtl::SpinlockGuard guard(lock_);
     if (failed_) return;  // replayed after the restart
-    if (!ledger_.record(request, microcore::now_ns())) {
+    if (!ledger_.record(request, 0)) {  // the watchdog stamps it (stamp_unseen)
       // More than the device object's slots, or a tag twice: its bug, not
       // the server's. The request fails rather than vanishing.
       request.status = drivers::kIoError;
@@ -230,6 +230,7 @@ void ServerBackend::watch(uint64_t now_ns) {
   {
     rtl::SpinlockGuard guard(lock_);
     if (failed_ || phase_ != Phase::running) return;
+    ledger_.stamp_unseen(now_ns);
     uint64_t oldest = ledger_.oldest_ns();
     bool request_hung = oldest && now_ns - oldest > kRequestLimitNs;
     bool probe_hung = probes_ && now_ns - probe_since_ns_ > kProbeLimitNs;

@@ -37,7 +37,7 @@ bool RequestLedger::record(const drivers::IoRequest& request, uint64_t now_ns) {
   Entry& entry = entries_[slot];
   entry.used = true;
   entry.parked = false;
-  entry.since_ns = now_ns ? now_ns : 1;
+  entry.since_ns = now_ns;
   entry.request = request;
   ++count_;
   return true;
@@ -72,10 +72,16 @@ ReplyVerdict RequestLedger::park(const void* body, size_t size) {
   return ReplyVerdict::ok;
 }
 
+void RequestLedger::stamp_unseen(uint64_t now_ns) {
+  for (Entry& entry : entries_)
+    if (entry.used && !entry.since_ns) entry.since_ns = now_ns;
+}
+
 uint64_t RequestLedger::oldest_ns() const {
   uint64_t oldest = 0;
   for (const Entry& entry : entries_)
-    if (entry.used && !entry.parked && (!oldest || entry.since_ns < oldest)) oldest = entry.since_ns;
+    if (entry.used && !entry.parked && entry.since_ns && (!oldest || entry.since_ns < oldest))
+      oldest = entry.since_ns;
   return oldest;
 }
 

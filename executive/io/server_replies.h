@@ -37,9 +37,14 @@ class RequestLedger {
   // path of each request.
   static size_t slot_of(uint64_t tag) { return tag & 0xff; }
 
-  // A request handed to the server at `now_ns`. False when the tag names no
-  // slot or its slot is already outstanding (a host bug, not the server's).
+  // A request handed to the server at `now_ns`, or 0 to leave the time to
+  // the watchdog's next look (stamp_unseen): reading the clock on every
+  // request costs more than a watchdog that is one period late. False when
+  // the tag names no slot or its slot is already outstanding (a host bug,
+  // not the server's).
   bool record(const drivers::IoRequest& request, uint64_t now_ns);
+  // Gives requests recorded without a time the time `now_ns`.
+  void stamp_unseen(uint64_t now_ns);
   // A kComplete body of `size` bytes. On ok the request leaves the ledger
   // and `*done` is the original with the reply's status and transferred.
   ReplyVerdict accept(const void* body, size_t size, drivers::IoRequest* done);
@@ -63,7 +68,7 @@ class RequestLedger {
   // oldest_ns() leaves it out until it completes.
   ReplyVerdict park(const void* body, size_t size);
   // When the oldest outstanding request that is not parked was handed
-  // over; 0 when none is.
+  // over (or first seen by stamp_unseen); 0 when none is.
   uint64_t oldest_ns() const;
   size_t outstanding() const { return count_; }
   void clear();

@@ -183,3 +183,17 @@ TEST(ServerReplies, ABatchMustBeWholeRepliesAndNotEmpty) {
   EXPECT_EQ(seen, 0u);
   EXPECT_EQ(ledger.outstanding(), 1u);
 }
+
+TEST(ServerReplies, TheWatchdogTimesRequestsRecordedWithoutATimeFromItsFirstLook) {
+  RequestLedger ledger;
+  ASSERT_TRUE(ledger.record(request(0x100), 0));
+  EXPECT_EQ(ledger.oldest_ns(), 0u);  // not timed yet
+  ledger.stamp_unseen(5000);
+  EXPECT_EQ(ledger.oldest_ns(), 5000u);
+  ASSERT_TRUE(ledger.record(request(0x101), 0));
+  ledger.stamp_unseen(9000);  // stamps only the new one
+  EXPECT_EQ(ledger.oldest_ns(), 5000u);
+  IoRequest reply = answered(request(0x100), drivers::kIoOk, 4096), done;
+  ASSERT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::ok);
+  EXPECT_EQ(ledger.oldest_ns(), 9000u);
+}
