@@ -3,9 +3,10 @@
 // Locking: g_ipc_lock serializes the whole IPC core (every space, port,
 // message and the bootstrap registry). A thread that must wait registers an
 // IpcWaiter under the lock, then blocks with interrupts still off from
-// before the lock was taken, so on this single CPU no wakeup can slip in
-// between registering and blocking. (SMP will mark the thread blocked under
-// the lock instead.)
+// before the lock was taken (InterruptsHeld: system calls otherwise run with
+// them on, and interrupt handlers raise port signals), so on this single CPU
+// no wakeup can slip in between registering and blocking. (SMP will mark
+// the thread blocked under the lock instead.)
 //
 // Fast path: when a send wakes a receiver and the sender then waits for its
 // reply (MACH_SEND_MSG | MACH_RCV_MSG, the call/reply pattern), the sender
@@ -47,6 +48,26 @@ void wake_waiting_thread(ipc::IpcWaiter* waiter) {
   wake_thread(thread, WakeReason::signaled);
   g_woken = thread;
 }
+
+// Interrupts off from before the IPC lock is taken until a receiver has
+// blocked (or knows it need not). System calls run with interrupts on, and
+// an interrupt handler raising a port signal (ipc_raise_signals) after a
+// waiter is registered but before its thread blocks would hand the signal
+// to a thread that is not blocked yet: the wakeup would be lost. restore()
+// turns them back on before user memory is touched.
+class InterruptsHeld {
+ public:
+  InterruptsHeld() : state_(rtl::platform::irq_save()) {}
+  ~InterruptsHeld() { restore(); }
+  void restore() {
+    if (held_) rtl::platform::irq_restore(state_);
+    held_ = false;
+  }
+
+ private:
+  rtl::platform::IrqState state_;
+  bool held_ = true;
+};
 
 // A kernel copy of a user message: on the stack when small, else the heap.
 class MessageBuffer {
@@ -135,6 +156,7 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
   ipc::IpcSpace& space = space_of(task);
   uint32_t capacity = rcv_size < AMPHI_MSG_MAX_INLINE ? rcv_size : AMPHI_MSG_MAX_INLINE;
 
+  InterruptsHeld interrupts;
   g_ipc_lock.lock();
   ipc::KernelMessage* message = nullptr;
   ipc::ReceiveResult received = ipc::receive(space, name, capacity);
@@ -157,6 +179,7 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
     g_ipc_lock.lock();
     if (waiter.signals) {
       g_ipc_lock.unlock();
+      interrupts.restore();
       return copyout_signals(user_message, waiter.signals, waiter.signal_port_name);
     }
     if (!waiter.message) {
@@ -172,6 +195,7 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
     return received.code;
   } else if (received.signals) {
     g_ipc_lock.unlock();
+    interrupts.restore();
     return copyout_signals(user_message, received.signals, received.signal_port_name);
   } else {
     message = received.message;
@@ -188,6 +212,7 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
   }
   mach_msg_return_t code = ipc::copyout(space, message, buffer.data(), size, hooks);
   g_ipc_lock.unlock();
+  interrupts.restore();
   if (code != MACH_MSG_SUCCESS) return code;
   if (!hal::copy_to_user(user_message, buffer.data(), size)) return MACH_RCV_INVALID_DATA;
   return MACH_MSG_SUCCESS;
