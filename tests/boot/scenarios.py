@@ -951,9 +951,16 @@ def scenario_virtio_blk_server(build):
         boot.send("(for i in 1 2 3 4 5 6; do dd if=/dev/blk0 bs=64k count=64 2>/dev/null | md5sum; done "
                   "> /tmp/sums; echo reader-done) &\n")
         for fault in ("crash", "bad-reply"):
-            boot.send(f"drvctl inject blk0 {fault}; echo inject-rc=$?\n")
-            boot.expect(r"inject-rc=0", timeout=60)
-            boot.expect(r"io: blk0 restarted in \d+ us", timeout=60)
+            # drvctl's answer and the supervisor's restart report race each
+            # other: each is looked for from the command on.
+            start = boot.position
+            boot.send(f"drvctl inject blk0 {fault}; echo inject-{fault}-rc=$?\n")
+            end = start
+            for pattern in (f"inject-{fault}-rc=0", r"io: blk0 restarted in \d+ us"):
+                boot.position = start
+                boot.expect(pattern, timeout=60)
+                end = max(end, boot.position)
+            boot.position = end
         boot.expect(r"reader-done", timeout=180)
         boot.send("echo distinct=$(sort -u /tmp/sums | wc -l) lines=$(wc -l < /tmp/sums)\n")
         boot.expect(r"distinct=1 lines=6", timeout=60)
