@@ -13,6 +13,8 @@
 #include "hal/i8042.h"
 #include "hal/pci.h"
 #include "hal/pci_ecam.h"
+#include "hal/platform.h"
+#include "legacy_devices.h"
 #include "rtl/format.h"
 #include "rtl/log.h"
 
@@ -86,6 +88,44 @@ void discover_pci(const rtl::CommandLine& command_line) {
   }
 }
 
+// The UARTs besides the console's COM1, and the PS/2 keyboard, where the
+// DSDT says they are (legacy_devices.h). A UART that is not really there
+// fails the driver's scratch-register probe and says so; the keyboard
+// also needs the 8042 to answer.
+void discover_legacy(const rtl::CommandLine& command_line) {
+  const hal::PlatformDescription& platform = hal::platform();
+  LegacyDevices plan;
+  plan_legacy_devices(platform.has_dsdt ? &platform.devices : nullptr, plan);
+  bool uart = false, keyboard_planned = false;
+  for (size_t i = 0; i < plan.count; ++i) {
+    const LegacyDevice& device = plan.devices[i];
+    const drivers::DeviceInfo& info = device.info;
+    bool keyboard = device.kind == LegacyDevice::Kind::keyboard;
+    const char* fallback = keyboard ? plan.keyboard_fallback : plan.uart_fallback;
+    const drivers::DriverKind& kind = keyboard ? drivers::kPs2KeyboardDriver : drivers::kUartDriver;
+    uart = uart || !keyboard;
+    keyboard_planned = keyboard_planned || keyboard;
+    if (keyboard && !hal::i8042::controller_present()) {
+      rtl::pr_info("io: no 8042 answers; the PS/2 keyboard is not started");
+      continue;
+    }
+    char ports[24];
+    if (info.io2_count)
+      rtl::format_to_buffer(ports, sizeof ports, "{:#x},{:#x}", info.io_base, info.io2_base);
+    else
+      rtl::format_to_buffer(ports, sizeof ports, "{:#x}", info.io_base);
+    if (device.acpi_path)
+      rtl::pr_info("io: {} at io {} irq {} from ACPI {}", kind.name, ports, info.legacy_irq,
+                   device.acpi_path);
+    else
+      rtl::pr_info("io: {} at io {} irq {} from fixed legacy ports ({})", kind.name, ports,
+                   info.legacy_irq, fallback);
+    add_device(command_line, kind, info);
+  }
+  if (!uart) rtl::pr_info("io: the DSDT declares no usable UART besides the console's COM1");
+  if (!keyboard_planned) rtl::pr_info("io: the DSDT's PS/2 keyboard has no usable ports and IRQ");
+}
+
 }  // namespace
 
 const char* mode_name(DriverMode mode) { return mode == DriverMode::kernel ? "kernel" : "server"; }
@@ -95,26 +135,7 @@ void init_io_manager(const rtl::CommandLine& command_line) {
     rtl::pr_err("io: cannot register the device and driver types: {}", types.error().what());
   start_supervisor();
   discover_pci(command_line);
-  // COM2 (COM1 is the kernel console). A machine without one simply has no
-  // uart0: the driver's scratch-register probe fails and says so.
-  drivers::DeviceInfo com2;
-  com2.bus = drivers::DeviceInfo::Bus::legacy;
-  com2.io_base = 0x2f8;
-  com2.io_count = 8;
-  com2.legacy_irq = 3;
-  add_device(command_line, drivers::kUartDriver, com2);
-  // The PS/2 keyboard: data port 0x60, command port 0x64 (only those two:
-  // 0x61 is the speaker and NMI control), ISA line 1.
-  if (hal::i8042::controller_present()) {
-    drivers::DeviceInfo keyboard;
-    keyboard.bus = drivers::DeviceInfo::Bus::legacy;
-    keyboard.io_base = 0x60;
-    keyboard.io_count = 1;
-    keyboard.io2_base = 0x64;
-    keyboard.io2_count = 1;
-    keyboard.legacy_irq = 1;
-    add_device(command_line, drivers::kPs2KeyboardDriver, keyboard);
-  }
+  discover_legacy(command_line);
   drivers::DeviceInfo virtual_device;
   add_device(command_line, drivers::kRamDiskDriver, virtual_device);
   add_device(command_line, drivers::kNullDriver, virtual_device);

@@ -361,6 +361,16 @@ TEST(HalAcpiDevices, FormatsEisaIds) {
   EXPECT_STREQ(out, "PNP0F13");
 }
 
+TEST(HalAcpiDevices, FormatsBootLogLines) {
+  auto found = walk(machine());
+  char line[128];
+  format_namespace_device(*found->list.find("PNP0303"), line, sizeof line);
+  EXPECT_STREQ(line, "\\_SB.PCI0.SF8.KBD PNP0303 io 0x60,0x64 irq 1");
+  format_namespace_device(*found->list.find("PNP0F13"), line, sizeof line);
+  EXPECT_STREQ(line, "\\_SB.PCI0.SF8.MOU PNP0F13 irq 12");
+  EXPECT_EQ(found->list.find("PNP0A08"), nullptr);  // not listed: its _CRS is a method
+}
+
 TEST(HalAcpiDevices, OverflowIsCounted) {
   Bytes many;
   char name[5] = "K000";

@@ -69,6 +69,10 @@ struct NamespaceDeviceList {
   const NamespaceDevice* find(const char* hid, size_t instance = 0) const;
 };
 
+// "\_SB.PCI0.SF8.KBD PNP0303 io 0x60,0x64 irq 1" for the boot log (io and
+// irq only when present). Truncates, always NUL-terminated; returns chars.
+size_t format_namespace_device(const NamespaceDevice& device, char* out, size_t capacity);
+
 // Walks the AML's term lists (Scope, Device, and the objects between them)
 // and lists every Device with a static _HID and a static _CRS, in the order
 // they are declared. A term the walk does not understand ends that one
