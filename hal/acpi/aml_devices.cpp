@@ -23,6 +23,7 @@ using aml::Cursor;
 using aml::NamePath;
 
 constexpr size_t kMaxDepth = 16;  // nested Scope/Device bodies walked
+static_assert(NamespaceDevice::kMaxPath >= 1 + NamePath::kMaxSegments * 5, "a formatted path fits");
 
 constexpr uint8_t kAliasOp = 0x06;
 constexpr uint8_t kNameOp = 0x08;

@@ -48,9 +48,11 @@ bool take_package(Cursor& c, Cursor& body);
 bool decode_integer(Cursor& c, uint32_t& value);
 
 // An absolute namespace path as NameSegs ("_SB_", "PCI0", ...); the root
-// has none. Deeper paths are not representable: the walk leaves them out.
+// has none. Deeper paths are not representable: the walk leaves them out
+// (a device needs one segment more for its own _HID, so devices are found
+// up to nine segments deep).
 struct NamePath {
-  static constexpr size_t kMaxSegments = 9;
+  static constexpr size_t kMaxSegments = 10;
   char segments[kMaxSegments][4];
   size_t count;
 

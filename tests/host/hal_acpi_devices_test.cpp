@@ -288,6 +288,30 @@ TEST(HalAcpiDevices, UnknownTermEndsOnlyItsScope) {
   EXPECT_STREQ(found->list.devices[0].path, "\\_SB.KBD");
 }
 
+TEST(HalAcpiDevices, DeepNestingIsBounded) {
+  // Scope (S000) { Scope (S001) { ... Device (KBD) ... } }, 40 levels: the
+  // walk stops descending (the kernel walks on a fixed stack) and the path
+  // cannot hold more than nine segments anyway.
+  Bytes aml = keyboard();
+  for (int level = 39; level >= 0; --level) {
+    char name[5] = {'S', char('0' + level / 100), char('0' + level / 10 % 10),
+                    char('0' + level % 10), 0};
+    aml = scope(text(name), aml);
+  }
+  auto found = walk(cat({aml, mouse()}));
+  ASSERT_EQ(found->list.count, 1u);
+  EXPECT_STREQ(found->list.devices[0].hid, "PNP0F13");
+  // Eight scopes deep fits: \S000...S007.KBD.
+  Bytes shallow = keyboard();
+  for (int level = 7; level >= 0; --level) {
+    char name[5] = {'S', '0', '0', char('0' + level), 0};
+    shallow = scope(text(name), shallow);
+  }
+  auto fits = walk(shallow);
+  ASSERT_EQ(fits->list.count, 1u);
+  EXPECT_STREQ(fits->list.devices[0].path, "\\S000.S001.S002.S003.S004.S005.S006.S007.KBD");
+}
+
 TEST(HalAcpiDevices, BogusPkgLengthIsNotFollowed) {
   Bytes good = cat({keyboard(), mouse()});
   // The keyboard's PkgLength claims 0x3f bytes, more than the AML holds.

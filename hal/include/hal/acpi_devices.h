@@ -50,7 +50,7 @@ rtl::Result<ResourceList> decode_resource_template(const uint8_t* bytes, size_t 
 void format_eisa_id(uint32_t eisa_id, char out[8]);
 
 struct NamespaceDevice {
-  static constexpr size_t kMaxPath = 48;  // "\" + 9 segments of "NAME."
+  static constexpr size_t kMaxPath = 56;  // "\" + 10 segments of "NAME." (aml::NamePath)
   char path[kMaxPath];                    // absolute, padding "_" trimmed: "\_SB.PCI0.SF8.KBD"
   char hid[10];                           // "PNP0303", or a string _HID (up to 9 chars)
   uint32_t eisa_id;                       // the compressed id when _HID was EisaId(), else 0
