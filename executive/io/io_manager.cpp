@@ -23,6 +23,7 @@ namespace {
 
 constexpr size_t kMaxDevices = 16;
 DeviceObject* g_devices[kMaxDevices];
+char g_sources[kMaxDevices][64];  // how each was found, for /proc/device_sources
 size_t g_count = 0;
 
 DriverMode mode_for(const rtl::CommandLine& command_line, const char* device) {
@@ -41,7 +42,7 @@ unsigned next_index(const drivers::DriverKind& kind) {
 }
 
 void add_device(const rtl::CommandLine& command_line, const drivers::DriverKind& kind,
-                const drivers::DeviceInfo& info) {
+                const drivers::DeviceInfo& info, const char* source) {
   if (g_count == kMaxDevices) {
     rtl::pr_warn("io: device table full; {} not started", kind.name);
     return;
@@ -56,6 +57,7 @@ void add_device(const rtl::CommandLine& command_line, const drivers::DriverKind&
     rtl::pr_err("io: cannot name \\Device\\{}: {}", object.name(), named.error().what());
     return;
   }
+  rtl::format_to_buffer(g_sources[g_count], sizeof g_sources[g_count], "{}", source);
   g_devices[g_count++] = &object;
   DriverMode mode = mode_for(command_line, object.name());
   if (auto started = object.start(mode); started.is_error()) {
@@ -84,7 +86,10 @@ void discover_pci(const rtl::CommandLine& command_line) {
     info.pci_bus = found.bus;
     info.pci_device = found.device;
     info.pci_function = found.function;
-    add_device(command_line, *virtio_blk, info);
+    char source[32];
+    rtl::format_to_buffer(source, sizeof source, "pci {:02x}:{:02x}.{:x} {:04x}:{:04x}", found.bus,
+                          found.device, found.function, found.vendor_id, found.device_id);
+    add_device(command_line, *virtio_blk, info, source);
   }
 }
 
@@ -114,13 +119,17 @@ void discover_legacy(const rtl::CommandLine& command_line) {
       rtl::format_to_buffer(ports, sizeof ports, "{:#x},{:#x}", info.io_base, info.io2_base);
     else
       rtl::format_to_buffer(ports, sizeof ports, "{:#x}", info.io_base);
-    if (device.acpi_path)
+    char source[64];
+    if (device.acpi_path) {
       rtl::pr_info("io: {} at io {} irq {} from ACPI {}", kind.name, ports, info.legacy_irq,
                    device.acpi_path);
-    else
+      rtl::format_to_buffer(source, sizeof source, "acpi {}", device.acpi_path);
+    } else {
       rtl::pr_info("io: {} at io {} irq {} from fixed legacy ports ({})", kind.name, ports,
                    info.legacy_irq, fallback);
-    add_device(command_line, kind, info);
+      rtl::format_to_buffer(source, sizeof source, "legacy io {} ({})", ports, fallback);
+    }
+    add_device(command_line, kind, info, source);
   }
   if (!uart) rtl::pr_info("io: the DSDT declares no usable UART besides the console's COM1");
   if (!keyboard_planned) rtl::pr_info("io: the DSDT's PS/2 keyboard has no usable ports and IRQ");
@@ -137,8 +146,8 @@ void init_io_manager(const rtl::CommandLine& command_line) {
   discover_pci(command_line);
   discover_legacy(command_line);
   drivers::DeviceInfo virtual_device;
-  add_device(command_line, drivers::kRamDiskDriver, virtual_device);
-  add_device(command_line, drivers::kNullDriver, virtual_device);
+  add_device(command_line, drivers::kRamDiskDriver, virtual_device, "virtual");
+  add_device(command_line, drivers::kNullDriver, virtual_device, "virtual");
 }
 
 size_t device_count() { return g_count; }
@@ -194,6 +203,14 @@ size_t format_driver_table(char* out, size_t capacity) {
       "restart_us", "faults");
   for (size_t i = 0; i < g_count && length < capacity; ++i)
     length += g_devices[i]->describe(out + length, capacity - length);
+  return length;
+}
+
+size_t format_device_sources(char* out, size_t capacity) {
+  size_t length = rtl::format_to_buffer(out, capacity, "{:<7} {}\n", "device", "source");
+  for (size_t i = 0; i < g_count && length + 1 < capacity; ++i)
+    length += rtl::format_to_buffer(out + length, capacity - length, "{:<7} {}\n",
+                                    g_devices[i]->name(), g_sources[i]);
   return length;
 }
 
