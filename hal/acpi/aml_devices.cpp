@@ -115,7 +115,8 @@ bool take_name_value(Cursor& c, const NamePath& name, const NamePath& device, De
       bool fits;
       if (!take_string(c, text, sizeof text, fits)) return false;
       if (own && name.last_is("_HID")) {
-        facts->hid = fits ? DeviceFacts::State::usable : DeviceFacts::State::unusable;
+        facts->hid =
+            fits && text[0] != '\0' ? DeviceFacts::State::usable : DeviceFacts::State::unusable;
         for (size_t i = 0; i < sizeof text; ++i) facts->hid_text[i] = text[i];
       }
       return true;

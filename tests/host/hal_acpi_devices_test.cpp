@@ -207,14 +207,15 @@ TEST(HalAcpiDevices, StringHidAndDeviceWithoutCrs) {
   Bytes fwcf = device("FWCF", cat({hid_string("QEMU0002"), crs(io(0x510, 12))}));
   Bytes pwrb = device("PWRB", hid("PNP0C0C"));
   Bytes too_long = device("LONG", cat({hid_string("ABCDEFGHIJKL"), crs(io(0x510, 12))}));
-  auto found = walk(cat({fwcf, pwrb, too_long}));
+  Bytes empty = device("NONE", cat({hid_string(""), crs(io(0x510, 12))}));
+  auto found = walk(cat({fwcf, pwrb, too_long, empty}));
   ASSERT_EQ(found->list.count, 2u);
   EXPECT_STREQ(found->list.devices[0].hid, "QEMU0002");
   EXPECT_EQ(found->list.devices[0].eisa_id, 0u);
   EXPECT_EQ(found->list.devices[0].resources.io[0].base, 0x510);
   EXPECT_STREQ(found->list.devices[1].hid, "PNP0C0C");
   EXPECT_EQ(found->list.devices[1].resources.io_count, 0u);
-  EXPECT_EQ(found->list.skipped, 1u);
+  EXPECT_EQ(found->list.skipped, 2u);  // a _HID too long for the list, and an empty one
 }
 
 TEST(HalAcpiDevices, NestedScopesAndNamePrefixes) {
