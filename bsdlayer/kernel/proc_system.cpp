@@ -120,6 +120,12 @@ bool gen_drivers(int, ProcText& out) {
   return true;
 }
 
+// How each device was found: the ACPI namespace, PCI, fixed legacy ports.
+bool gen_device_sources(int, ProcText& out) {
+  append_formatted(out, executive::io::format_device_sources);
+  return true;
+}
+
 // WinObj for the shell: every object in the object manager's namespace,
 // with its type, references and link target.
 bool gen_objects(int, ProcText& out) {
@@ -148,6 +154,7 @@ const ProcEntry kRootEntries[] = {
     {"loadavg", VnodeType::regular, gen_loadavg},    {"mounts", VnodeType::regular, gen_mounts},
     {"filesystems", VnodeType::regular, gen_filesystems}, {"modules", VnodeType::regular, gen_modules},
     {"drivers", VnodeType::regular, gen_drivers},    {"objects", VnodeType::regular, gen_objects},
+    {"device_sources", VnodeType::regular, gen_device_sources},
 };
 
 const ProcfsTables kTables{

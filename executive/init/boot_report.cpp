@@ -26,6 +26,22 @@ const char* memory_type_name(uint32_t type) {
 
 constexpr uint64_t kMiB = 1024 * 1024;
 
+// The devices the DSDT declares statically, one line each, as Linux's pnp
+// lines: what the I/O manager will find the legacy devices through.
+void acpi_devices(const hal::PlatformDescription& p) {
+  if (!p.has_dsdt) return;
+  const hal::acpi::NamespaceDeviceList& list = p.devices;
+  for (size_t i = 0; i < list.count; ++i) {
+    char line[128];
+    hal::acpi::format_namespace_device(list.devices[i], line, sizeof line);
+    rtl::pr_info("acpi: {}", line);
+  }
+  rtl::pr_info(
+      "acpi: DSDT declares {} devices statically; {} skipped (method-computed or malformed), {} "
+      "absent{}",
+      list.count, list.skipped, list.absent, list.overflow ? " (list full)" : "");
+}
+
 }  // namespace
 
 void banner() {
@@ -99,6 +115,7 @@ void acpi(const hal::PlatformDescription& p) {
   if (p.has_fadt)
     rtl::pr_info("ACPI: FADT: PM1a control {:#x}, power-off via \\_S5 {}", p.fadt.pm1a_control_port,
                  p.has_s5 ? "available" : "missing");
+  acpi_devices(p);
 }
 
 void clock(const hal::clock::Calibration& c) {

@@ -13,6 +13,8 @@
 #include "hal/i8042.h"
 #include "hal/pci.h"
 #include "hal/pci_ecam.h"
+#include "hal/platform.h"
+#include "legacy_devices.h"
 #include "rtl/format.h"
 #include "rtl/log.h"
 
@@ -21,6 +23,7 @@ namespace {
 
 constexpr size_t kMaxDevices = 16;
 DeviceObject* g_devices[kMaxDevices];
+char g_sources[kMaxDevices][64];  // how each was found, for /proc/device_sources
 size_t g_count = 0;
 
 DriverMode mode_for(const rtl::CommandLine& command_line, const char* device) {
@@ -39,7 +42,7 @@ unsigned next_index(const drivers::DriverKind& kind) {
 }
 
 void add_device(const rtl::CommandLine& command_line, const drivers::DriverKind& kind,
-                const drivers::DeviceInfo& info) {
+                const drivers::DeviceInfo& info, const char* source) {
   if (g_count == kMaxDevices) {
     rtl::pr_warn("io: device table full; {} not started", kind.name);
     return;
@@ -54,6 +57,7 @@ void add_device(const rtl::CommandLine& command_line, const drivers::DriverKind&
     rtl::pr_err("io: cannot name \\Device\\{}: {}", object.name(), named.error().what());
     return;
   }
+  rtl::format_to_buffer(g_sources[g_count], sizeof g_sources[g_count], "{}", source);
   g_devices[g_count++] = &object;
   DriverMode mode = mode_for(command_line, object.name());
   if (auto started = object.start(mode); started.is_error()) {
@@ -82,8 +86,53 @@ void discover_pci(const rtl::CommandLine& command_line) {
     info.pci_bus = found.bus;
     info.pci_device = found.device;
     info.pci_function = found.function;
-    add_device(command_line, *virtio_blk, info);
+    char source[32];
+    rtl::format_to_buffer(source, sizeof source, "pci {:02x}:{:02x}.{:x} {:04x}:{:04x}", found.bus,
+                          found.device, found.function, found.vendor_id, found.device_id);
+    add_device(command_line, *virtio_blk, info, source);
   }
+}
+
+// The UARTs besides the console's COM1, and the PS/2 keyboard, where the
+// DSDT says they are (legacy_devices.h). A UART that is not really there
+// fails the driver's scratch-register probe and says so; the keyboard
+// also needs the 8042 to answer.
+void discover_legacy(const rtl::CommandLine& command_line) {
+  const hal::PlatformDescription& platform = hal::platform();
+  LegacyDevices plan;
+  plan_legacy_devices(platform.has_dsdt ? &platform.devices : nullptr, plan);
+  bool uart = false, keyboard_planned = false;
+  for (size_t i = 0; i < plan.count; ++i) {
+    const LegacyDevice& device = plan.devices[i];
+    const drivers::DeviceInfo& info = device.info;
+    bool keyboard = device.kind == LegacyDevice::Kind::keyboard;
+    const char* fallback = keyboard ? plan.keyboard_fallback : plan.uart_fallback;
+    const drivers::DriverKind& kind = keyboard ? drivers::kPs2KeyboardDriver : drivers::kUartDriver;
+    uart = uart || !keyboard;
+    keyboard_planned = keyboard_planned || keyboard;
+    if (keyboard && !hal::i8042::controller_present()) {
+      rtl::pr_info("io: no 8042 answers; the PS/2 keyboard is not started");
+      continue;
+    }
+    char ports[24];
+    if (info.io2_count)
+      rtl::format_to_buffer(ports, sizeof ports, "{:#x},{:#x}", info.io_base, info.io2_base);
+    else
+      rtl::format_to_buffer(ports, sizeof ports, "{:#x}", info.io_base);
+    char source[64];
+    if (device.acpi_path) {
+      rtl::pr_info("io: {} at io {} irq {} from ACPI {}", kind.name, ports, info.legacy_irq,
+                   device.acpi_path);
+      rtl::format_to_buffer(source, sizeof source, "acpi {}", device.acpi_path);
+    } else {
+      rtl::pr_info("io: {} at io {} irq {} from fixed legacy ports ({})", kind.name, ports,
+                   info.legacy_irq, fallback);
+      rtl::format_to_buffer(source, sizeof source, "legacy io {} ({})", ports, fallback);
+    }
+    add_device(command_line, kind, info, source);
+  }
+  if (!uart) rtl::pr_info("io: the DSDT declares no usable UART besides the console's COM1");
+  if (!keyboard_planned) rtl::pr_info("io: the DSDT's PS/2 keyboard has no usable ports and IRQ");
 }
 
 }  // namespace
@@ -95,29 +144,10 @@ void init_io_manager(const rtl::CommandLine& command_line) {
     rtl::pr_err("io: cannot register the device and driver types: {}", types.error().what());
   start_supervisor();
   discover_pci(command_line);
-  // COM2 (COM1 is the kernel console). A machine without one simply has no
-  // uart0: the driver's scratch-register probe fails and says so.
-  drivers::DeviceInfo com2;
-  com2.bus = drivers::DeviceInfo::Bus::legacy;
-  com2.io_base = 0x2f8;
-  com2.io_count = 8;
-  com2.legacy_irq = 3;
-  add_device(command_line, drivers::kUartDriver, com2);
-  // The PS/2 keyboard: data port 0x60, command port 0x64 (only those two:
-  // 0x61 is the speaker and NMI control), ISA line 1.
-  if (hal::i8042::controller_present()) {
-    drivers::DeviceInfo keyboard;
-    keyboard.bus = drivers::DeviceInfo::Bus::legacy;
-    keyboard.io_base = 0x60;
-    keyboard.io_count = 1;
-    keyboard.io2_base = 0x64;
-    keyboard.io2_count = 1;
-    keyboard.legacy_irq = 1;
-    add_device(command_line, drivers::kPs2KeyboardDriver, keyboard);
-  }
+  discover_legacy(command_line);
   drivers::DeviceInfo virtual_device;
-  add_device(command_line, drivers::kRamDiskDriver, virtual_device);
-  add_device(command_line, drivers::kNullDriver, virtual_device);
+  add_device(command_line, drivers::kRamDiskDriver, virtual_device, "virtual");
+  add_device(command_line, drivers::kNullDriver, virtual_device, "virtual");
 }
 
 size_t device_count() { return g_count; }
@@ -173,6 +203,14 @@ size_t format_driver_table(char* out, size_t capacity) {
       "restart_us", "faults");
   for (size_t i = 0; i < g_count && length < capacity; ++i)
     length += g_devices[i]->describe(out + length, capacity - length);
+  return length;
+}
+
+size_t format_device_sources(char* out, size_t capacity) {
+  size_t length = rtl::format_to_buffer(out, capacity, "{:<7} {}\n", "device", "source");
+  for (size_t i = 0; i < g_count && length + 1 < capacity; ++i)
+    length += rtl::format_to_buffer(out + length, capacity - length, "{:<7} {}\n",
+                                    g_devices[i]->name(), g_sources[i]);
   return length;
 }
 

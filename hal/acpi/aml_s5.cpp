@@ -9,84 +9,30 @@
 // A pattern that does not decode is a coincidence in some other byte stream
 // (or a method-computed _S5_): scanning continues. As in ACPICA, a
 // one-element package packs SLP_TYPb in bits 8-15 of the single integer.
+#include "aml_reader.h"
 #include "hal/acpi.h"
 
 namespace hal::acpi {
 namespace {
 
+using aml::Cursor;
+
 constexpr uint8_t kNameOp = 0x08;
 constexpr uint8_t kPackageOp = 0x12;
 constexpr uint8_t kRootChar = '\\';
-
-struct Cursor {
-  const uint8_t* p;
-  size_t remaining;
-
-  bool take(uint8_t& byte) {
-    if (remaining == 0) return false;
-    byte = *p++;
-    --remaining;
-    return true;
-  }
-};
-
-// PkgLength: bits 7-6 of the lead byte count follow bytes (0-3). With none,
-// bits 5-0 are the length; otherwise bits 3-0 are the low nibble and each
-// follow byte adds 8 more bits. The length includes the PkgLength bytes.
-bool decode_pkg_length(Cursor& c, size_t& length, size_t& encoding_size) {
-  uint8_t lead;
-  if (!c.take(lead)) return false;
-  size_t follow = lead >> 6;
-  encoding_size = 1 + follow;
-  if (follow == 0) {
-    length = lead & 0x3f;
-    return true;
-  }
-  if (lead & 0x30) return false;  // bits 5-4 must be zero in the long form
-  length = lead & 0x0f;
-  for (size_t i = 0; i < follow; ++i) {
-    uint8_t byte;
-    if (!c.take(byte)) return false;
-    length |= size_t(byte) << (4 + 8 * i);
-  }
-  return true;
-}
-
-bool decode_integer(Cursor& c, uint32_t& value) {
-  uint8_t op;
-  if (!c.take(op)) return false;
-  size_t bytes = 0;
-  switch (op) {
-    case 0x00: value = 0; return true;
-    case 0x01: value = 1; return true;
-    case 0x0a: bytes = 1; break;
-    case 0x0b: bytes = 2; break;
-    case 0x0c: bytes = 4; break;
-    default: return false;
-  }
-  value = 0;
-  for (size_t i = 0; i < bytes; ++i) {
-    uint8_t byte;
-    if (!c.take(byte)) return false;
-    value |= uint32_t(byte) << (8 * i);
-  }
-  return true;
-}
 
 // `c` is just after "_S5_".
 bool decode_package(Cursor c, SleepType& out) {
   uint8_t op;
   if (!c.take(op) || op != kPackageOp) return false;
-  size_t length, encoding_size;
-  if (!decode_pkg_length(c, length, encoding_size)) return false;
-  if (length < encoding_size + 1 || length - encoding_size > c.remaining) return false;
-  Cursor body{c.p, length - encoding_size};  // NumElements and elements only
+  Cursor body{};  // NumElements and elements only
+  if (!aml::take_package(c, body)) return false;
   uint8_t count;
   if (!body.take(count) || count == 0) return false;
   uint32_t a, b;
-  if (!decode_integer(body, a)) return false;
+  if (!aml::decode_integer(body, a)) return false;
   if (count >= 2) {
-    if (!decode_integer(body, b)) return false;
+    if (!aml::decode_integer(body, b)) return false;
   } else {
     b = a >> 8;
   }
@@ -103,7 +49,8 @@ rtl::Result<SleepType> find_s5_sleep_type(const uint8_t* aml, size_t length) {
     bool match = true;
     for (size_t k = 0; k < 4; ++k) match = match && aml[i + k] == kName[k];
     if (!match) continue;
-    bool named = aml[i - 1] == kNameOp || (aml[i - 1] == kRootChar && i >= 2 && aml[i - 2] == kNameOp);
+    bool named =
+        aml[i - 1] == kNameOp || (aml[i - 1] == kRootChar && i >= 2 && aml[i - 2] == kNameOp);
     if (!named) continue;
     saw_candidate = true;
     SleepType sleep{};

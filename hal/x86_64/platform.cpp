@@ -53,6 +53,7 @@ rtl::Result<const PlatformDescription*> discover_platform(uint64_t rsdp_physical
         auto s5 = acpi::find_s5_sleep_type(dsdt.value());
         out.has_s5 = s5.is_ok();
         if (out.has_s5) out.s5 = s5.value();
+        out.has_dsdt = acpi::find_namespace_devices(dsdt.value(), out.devices).is_ok();
       }
     }
   }

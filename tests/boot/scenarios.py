@@ -458,7 +458,8 @@ def scenario_busybox_proc(build):
     """/proc and the kernel log under busybox: /proc/version in Linux's
     banner format, /proc/meminfo's MemTotal from the page allocator, ps
     listing init and the shell from /proc/PID/stat and cmdline, free and
-    uptime (sysinfo), dmesg through syslog(2), /proc/self/status."""
+    uptime (sysinfo), dmesg through syslog(2) (with the legacy devices
+    found through the DSDT, also in /proc/device_sources), /proc/self/status."""
     with Boot(build) as boot:
         wait_for_shell(boot)
         boot.send("cat /proc/version\n")
@@ -482,6 +483,15 @@ def scenario_busybox_proc(build):
         check(len(lines) == 3, f"dmesg | tail -3 gave {tail!r}")
         boot.send("dmesg | grep 'ready in'\n")
         boot.expect(r"^\[\s*\d+\.\d{6}\] Amphi \S+ ready in \d+ ms", timeout=30)
+        # The keyboard and COM2 were found in the DSDT, not at fixed ports.
+        boot.send("dmesg | grep -e 'acpi: .*PNP0303' -e 'from ACPI'\n")
+        boot.expect(r"^\[\s*\d+\.\d{6}\] acpi: \\_SB\.\S+ PNP0303 io 0x60,0x64 irq 1\r?$", timeout=30)
+        boot.expect(r"io: uart16550 at io 0x2f8 irq 3 from ACPI \\_SB\.\S+", timeout=30)
+        boot.expect(r"io: ps2-keyboard at io 0x60,0x64 irq 1 from ACPI \\_SB\.\S+", timeout=30)
+        boot.send("cat /proc/device_sources\n")
+        boot.expect(r"^uart0\s+acpi \\_SB\.\S+\.COM2\r?$", timeout=30)
+        boot.expect(r"^kbd0\s+acpi \\_SB\.\S+\.KBD\r?$", timeout=30)
+        boot.expect(r"^rd0\s+virtual\r?$", timeout=30)
         boot.send("cat /proc/self/status | head -3\n")
         boot.expect(r"Name:\s+cat\s+Umask:\s+0022\s+State:\s+R \(running\)", timeout=30)
         power_off_cleanly(boot)

@@ -99,4 +99,9 @@ rtl::Result<void> inject_fault(DeviceObject& device, drivers::protocol::Fault fa
 // The /proc/drivers table (header line, then one line per device).
 size_t format_driver_table(char* out, size_t capacity);
 
+// The /proc/device_sources table: how the I/O manager found each device
+// ("acpi \_SB.PCI0.SF8.KBD", "pci 00:03.0 1af4:1042", "legacy io 0x2f8 (no
+// DSDT)", "virtual").
+size_t format_device_sources(char* out, size_t capacity);
+
 }  // namespace executive::io

@@ -1,9 +1,12 @@
 // What the firmware told us about the machine, decoded once: the ACPI table
 // directory and the tables the HAL drives hardware from (MADT, HPET, MCFG,
-// FADT, and \_S5 for power-off). Optional tables are flagged, not errors.
+// FADT, and \_S5 for power-off), and the devices the DSDT declares
+// statically (the legacy ones the I/O manager starts drivers for).
+// Optional tables are flagged, not errors.
 #pragma once
 
 #include "hal/acpi.h"
+#include "hal/acpi_devices.h"
 #include "rtl/result.h"
 
 namespace hal {
@@ -20,6 +23,8 @@ struct PlatformDescription {
   acpi::FadtInfo fadt;
   bool has_s5;
   acpi::SleepType s5;
+  bool has_dsdt;  // found and valid; then `devices` is its walk (maybe empty)
+  acpi::NamespaceDeviceList devices;
 };
 
 // Parses the ACPI tables reachable from the RSDP. The MADT is mandatory
