@@ -111,12 +111,11 @@ void inject(Server& server, const Received& message) {
 // Mach's receive errors start here; below are the send errors.
 constexpr mach_msg_return_t kFirstReceiveError = 0x10004000;
 
-// Port signals other than the doorbell are the device's interrupts (an
-// ISA line or the MSI vector: the server binds only its own device's).
+// A signal message (AMPHI_MSG_ID_SIGNALS): bits other than the doorbell
+// are the device's interrupts (an ISA line or the MSI vector: the server
+// binds only its own device's).
 bool has_interrupt(const Received& message) {
-  if (message.header.msgh_id != int32_t(AMPHI_MSG_ID_SIGNALS) ||
-      message.byte_count() < sizeof(uint32_t))
-    return false;
+  if (message.byte_count() < sizeof(uint32_t)) return false;
   uint32_t bits;
   memcpy(&bits, message.bytes, sizeof bits);
   return (bits & ~protocol::kDoorbellSignal) != 0;
@@ -125,11 +124,10 @@ bool has_interrupt(const Received& message) {
 // Every request the kernel queued so far, in its order.
 // Each goes from the ring straight into the slot the driver keeps it in.
 void take_requests(Server& server) {
-  while (drivers::IoRequest* slot = drvserver::take_slot()) {
-    if (!server.host.take_request(slot)) {
-      drvserver::release_slot(*slot);
-      return;
-    }
+  while (server.host.request_waiting()) {
+    drivers::IoRequest* slot = drvserver::take_slot();
+    if (!slot) break;
+    server.host.take_request(slot);
     if (server.driver) {
       server.driver->submit(*slot);
     } else {
@@ -192,16 +190,17 @@ int main(const char* args) {
     // doorbell signal itself says only that there are some).
     take_requests(server);
     mach_msg_id_t id = message.header.msgh_id;
-    if (id == protocol::kStart)
+    if (id == int32_t(AMPHI_MSG_ID_SIGNALS)) {
+      if (server.driver && has_interrupt(message)) server.driver->interrupt();
+    } else if (id == protocol::kStart) {
       start(server, message);
-    else if (id == protocol::kStop)
+    } else if (id == protocol::kStop) {
       stop(server);
-    else if (id == protocol::kInject)
+    } else if (id == protocol::kInject) {
       inject(server, message);
-    else if (id == protocol::kCancelParked && server.driver)
+    } else if (id == protocol::kCancelParked && server.driver) {
       server.driver->cancel_parked();
-    else if (has_interrupt(message) && server.driver)
-      server.driver->interrupt();
+    }
   }
 }
 

@@ -45,6 +45,7 @@ class ServerHost final : public drivers::DeviceHost {
   // The next request the kernel queued in the ring; false when none waits
   // (or before kStart said where the ring is).
   bool take_request(drivers::IoRequest* out) { return ring_.attached() && ring_.take(out); }
+  bool request_waiting() const { return ring_.attached() && !ring_.empty(); }
   // See drivers/request_ring.h: true when the main loop may sleep.
   bool prepare_to_sleep() { return !ring_.attached() || ring_.prepare_to_sleep(); }
   void awake() {

@@ -152,7 +152,6 @@ mach_msg_return_t copyout_signals(uint64_t user_message, uint32_t bits, mach_por
 mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_size, uint32_t name,
                              bool may_block, uint64_t deadline, Thread* handoff) {
   if (rcv_size < sizeof(mach_msg_header_t)) return MACH_RCV_TOO_LARGE;
-  ipc::OolHooks hooks = vm::make_ool_hooks(address_map(task));
   ipc::IpcSpace& space = space_of(task);
   uint32_t capacity = rcv_size < AMPHI_MSG_MAX_INLINE ? rcv_size : AMPHI_MSG_MAX_INLINE;
 
@@ -210,7 +209,8 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
     g_ipc_lock.unlock();
     return MACH_RCV_INVALID_DATA;
   }
-  mach_msg_return_t code = ipc::copyout(space, message, buffer.data(), size, hooks);
+  mach_msg_return_t code =
+      ipc::copyout(space, message, buffer.data(), size, vm::make_ool_hooks(address_map(task)));
   g_ipc_lock.unlock();
   interrupts.restore();
   if (code != MACH_MSG_SUCCESS) return code;

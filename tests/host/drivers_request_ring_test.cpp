@@ -37,12 +37,14 @@ TEST(RequestRing, ASleepingServerIsRungOnceForABurst) {
   EXPECT_FALSE(ring.kernel.push(tagged(2)));    // the doorbell is on its way
   EXPECT_FALSE(ring.kernel.push(tagged(3)));
   ring.server.awake();
+  EXPECT_FALSE(ring.server.empty());
   IoRequest taken;
   for (uint64_t tag = 1; tag <= 3; ++tag) {
     ASSERT_TRUE(ring.server.take(&taken));
     EXPECT_EQ(taken.tag, tag);
     EXPECT_EQ(taken.offset, tag * 4096);
   }
+  EXPECT_TRUE(ring.server.empty());
   EXPECT_FALSE(ring.server.take(&taken));
 }
 

@@ -71,6 +71,9 @@ class RequestRingConsumer {
   explicit RequestRingConsumer(RequestRing* ring = nullptr) : ring_(ring) {}
 
   bool attached() const { return ring_ != nullptr; }
+  bool empty() const {
+    return ring_->consumed == __atomic_load_n(&ring_->produced, __ATOMIC_ACQUIRE);
+  }
   // The next request the kernel queued, copied out; false when none waits.
   bool take(IoRequest* out) {
     uint32_t consumed = ring_->consumed;
