@@ -95,19 +95,25 @@ class GuestShell:
             raise SessionFailure("the kernel panicked during boot")
         self.log(f"{self.label}: shell after {time.monotonic() - self.started:.0f} s")
 
-    def type(self, text, chunk=8, echo_s=10):
-        """Sends `text` a few characters at a time, each piece once the
-        guest has echoed the last. Under -icount, QEMU's 16550 sometimes
-        never delivers the tail of a line written in one go (the bytes
-        below the FIFO trigger level wait for a receive timeout that does
-        not come); typing like a person never leaves more than a FIFO's
-        worth in flight."""
-        for i in range(0, len(text), chunk):
+    # Amphi sets the 16550's receive FIFO to interrupt at 14 bytes.
+    FIFO_TRIGGER = 14
+
+    def type(self, text, echo_s=10):
+        """Sends `text` one FIFO trigger's worth at a time, each piece once
+        the guest has echoed the last. Bytes below the trigger level wait
+        for the UART's receive timeout, which under -icount QEMU sometimes
+        never delivers (the tail of a line was lost); so a line is padded
+        with spaces before its newline to whole pieces, and every piece
+        fills the FIFO to its trigger."""
+        if text.endswith("\n"):
+            body = text[:-1]
+            text = body + " " * (-len(text) % self.FIFO_TRIGGER) + "\n"
+        for i in range(0, len(text), self.FIFO_TRIGGER):
             before = len(self.transcript)
-            piece = text[i:i + chunk]
+            piece = text[i:i + self.FIFO_TRIGGER]
             self.session.send(piece)
             deadline = time.monotonic() + echo_s
-            while len(self.transcript) - before < len(piece.rstrip("\n")) and time.monotonic() < deadline:
+            while len(self.transcript) - before < len(piece.rstrip()) and time.monotonic() < deadline:
                 if not self.session.poll(0.2):
                     return  # QEMU is gone; run() reports it
 
