@@ -241,7 +241,7 @@ def scenario_lifecycle(build):
 
 def scenario_devices(build):
     """A Ring 3 driver gets exactly its device's resources: granted I/O
-    ports, device memory, DMA memory and interrupts delivered as messages
+    ports, device memory, DMA memory and interrupts delivered as port signals
     work; the granted PCI device's configuration space is readable but its
     BARs and MSI-X table location are not writable; one MSI vector binds;
     without a grant PCI and MSI are refused; an ungranted port ends the
@@ -944,7 +944,7 @@ def scenario_virtio_blk(build):
 
 def scenario_virtio_blk_server(build):
     """virtio-blk as a Ring 3 server (driver.blk0=server): its registers
-    mapped into the task, MSI-X interrupts as messages, DMA straight into the
+    mapped into the task, MSI-X interrupts as port signals, DMA straight into the
     shared transfer area. The whole disk checksums like the image; a crash
     and a lying reply under a running reader are recovered with no failed
     read; a live switch to kernel mode keeps serving the same data."""
