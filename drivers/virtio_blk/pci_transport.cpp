@@ -64,7 +64,14 @@ StartStatus PciTransport::attach(DeviceHost& host) {
   device_ = map(host, layout_.device, 1);
   isr_ = map(host, layout_.isr, 1);  // only needed for a legacy line
   if (!common_ || !notify_ || !device_) return StartStatus::failed;
-  uint32_t command = host.config_read(kPciCommand, 2);
+  // Reset before letting the device master the bus again. A previous
+  // instance that died left requests in flight: once bus mastering is back
+  // on, their completions would be written to that instance's rings and
+  // status bytes, memory freed with it and perhaps someone else's by now.
+  // The reset drains them while the device still cannot write.
+  uint32_t command = host.config_read(kPciCommand, 2) & ~uint32_t(kPciCommandBusMaster);
+  host.config_write(kPciCommand, 2, command | kPciCommandMemory);
+  if (!reset()) return StartStatus::failed;
   host.config_write(kPciCommand, 2, command | kPciCommandMemory | kPciCommandBusMaster);
   return StartStatus::ok;
 }
