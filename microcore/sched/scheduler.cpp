@@ -38,14 +38,7 @@ struct Processor {
 Processor g_cpu;
 hal::CpuLocal g_cpu_local;
 
-class InterruptsOff {
- public:
-  InterruptsOff() : state_(rtl::platform::irq_save()) {}
-  ~InterruptsOff() { rtl::platform::irq_restore(state_); }
-
- private:
-  rtl::platform::IrqState state_;
-};
+using rtl::platform::InterruptsOff;
 
 void enqueue(Thread* thread) {
   g_cpu.ready[thread->priority].push_back(*thread);

@@ -3,9 +3,10 @@
 // Locking: g_ipc_lock serializes the whole IPC core (every space, port,
 // message and the bootstrap registry). A thread that must wait registers an
 // IpcWaiter under the lock, then blocks with interrupts still off from
-// before the lock was taken (InterruptsHeld: system calls otherwise run with
-// them on, and interrupt handlers raise port signals), so on this single CPU
-// no wakeup can slip in between registering and blocking. (SMP will mark
+// before the lock was taken (do_receive's InterruptsOff: system calls
+// otherwise run with them on, and interrupt handlers raise port signals),
+// so on this single CPU no wakeup can slip in between registering and
+// blocking. (SMP will mark
 // the thread blocked under the lock instead.)
 //
 // Fast path: when a send wakes a receiver and the sender then waits for its
@@ -48,26 +49,6 @@ void wake_waiting_thread(ipc::IpcWaiter* waiter) {
   wake_thread(thread, WakeReason::signaled);
   g_woken = thread;
 }
-
-// Interrupts off from before the IPC lock is taken until a receiver has
-// blocked (or knows it need not). System calls run with interrupts on, and
-// an interrupt handler raising a port signal (ipc_raise_signals) after a
-// waiter is registered but before its thread blocks would hand the signal
-// to a thread that is not blocked yet: the wakeup would be lost. restore()
-// turns them back on before user memory is touched.
-class InterruptsHeld {
- public:
-  InterruptsHeld() : state_(rtl::platform::irq_save()) {}
-  ~InterruptsHeld() { restore(); }
-  void restore() {
-    if (held_) rtl::platform::irq_restore(state_);
-    held_ = false;
-  }
-
- private:
-  rtl::platform::IrqState state_;
-  bool held_ = true;
-};
 
 // A kernel copy of a user message: on the stack when small, else the heap.
 class MessageBuffer {
@@ -155,7 +136,13 @@ mach_msg_return_t do_receive(Task& task, uint64_t user_message, uint32_t rcv_siz
   ipc::IpcSpace& space = space_of(task);
   uint32_t capacity = rcv_size < AMPHI_MSG_MAX_INLINE ? rcv_size : AMPHI_MSG_MAX_INLINE;
 
-  InterruptsHeld interrupts;
+  // Interrupts off from before the IPC lock until this thread has blocked
+  // (or knows it need not). System calls run with them on, and an
+  // interrupt handler raising a port signal (ipc_raise_signals) after the
+  // waiter is registered but before the thread blocks would hand the signal
+  // to a thread that is not blocked yet: the wakeup would be lost. They come
+  // back on before user memory is touched.
+  rtl::platform::InterruptsOff interrupts;
   g_ipc_lock.lock();
   ipc::KernelMessage* message = nullptr;
   ipc::ReceiveResult received = ipc::receive(space, name, capacity);

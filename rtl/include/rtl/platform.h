@@ -16,6 +16,24 @@ namespace rtl::platform {
 using IrqState = uintptr_t;
 IrqState irq_save();
 void irq_restore(IrqState state);
+
+// Local interrupts off for a scope; restore() ends it early (before
+// touching user memory, say).
+class InterruptsOff {
+ public:
+  InterruptsOff() : state_(irq_save()) {}
+  ~InterruptsOff() { restore(); }
+  InterruptsOff(const InterruptsOff&) = delete;
+  InterruptsOff& operator=(const InterruptsOff&) = delete;
+  void restore() {
+    if (held_) irq_restore(state_);
+    held_ = false;
+  }
+
+ private:
+  IrqState state_;
+  bool held_ = true;
+};
 void cpu_relax();  // spin-wait hint (PAUSE)
 
 // Brackets code compiled with SSE (the fmt unit). Saves the interrupted
