@@ -37,6 +37,23 @@ rtl::Result<drivers::Memory> allocate_area(uint64_t bytes) {
   return drivers::Memory{cpu, physical, pages * 4096};
 }
 
+// The device (or its driver) failed, as opposed to refusing a bad request
+// or handing back a parked one: worth a line in the log.
+bool device_failed(int32_t status) {
+  return status != drivers::kIoOk && status != drivers::kIoBadRequest && status != drivers::kIoNotSupported &&
+         status != drivers::kIoCancelled;
+}
+
+const char* operation_name(drivers::IoOperation operation) {
+  switch (operation) {
+    case drivers::IoOperation::read: return "read";
+    case drivers::IoOperation::write: return "write";
+    case drivers::IoOperation::flush: return "flush";
+    case drivers::IoOperation::control: return "control";
+  }
+  return "request";
+}
+
 rtl::Error status_error(int32_t status) {
   switch (status) {
     case drivers::kIoBadRequest: return rtl::Error(rtl::Errc::invalid_argument, "request out of range");
@@ -230,6 +247,9 @@ rtl::Result<size_t> DeviceObject::transfer_request(drivers::IoOperation operatio
 void DeviceObject::complete(const drivers::IoRequest& request) {
   size_t index = request.tag & 0xff;
   bool wake_slot = false, wake_gate = false;
+  rtl::RateLimit::Decision log_failure;
+  drivers::IoRequest failed;
+  DriverMode failed_mode = DriverMode::kernel;
   {
     rtl::SpinlockGuard guard(lock_);
     Slot* slot = index < kSlots ? &slots_[index] : nullptr;
@@ -240,6 +260,12 @@ void DeviceObject::complete(const drivers::IoRequest& request) {
     }
     bool handed_back = request.status == drivers::kIoCancelled &&
                        (slot->use == Slot::Use::abandoned || state_ == DeviceState::switching);
+    if (!handed_back && device_failed(request.status)) {
+      log_failure = failure_log_.decide(microcore::now_ns());
+      failed = slot->request;
+      failed.status = request.status;
+      failed_mode = mode_;
+    }
     if (handed_back && slot->use == Slot::Use::submitted) {
       slot->use = Slot::Use::carried;  // the switch submits it again; its client keeps waiting
     } else if (slot->use == Slot::Use::abandoned) {
@@ -257,6 +283,17 @@ void DeviceObject::complete(const drivers::IoRequest& request) {
   if (wake_slot) microcore::wake_waiters(*slots_[index].done);
   if (wake_gate) microcore::wake_waiters(*gate_);
   microcore::wake_waiters(*drained_);
+  if (log_failure.report) log_device_failure(failed, failed_mode, log_failure.suppressed);
+}
+
+// The client gets only an errno; the log says which request failed and how,
+// as Linux's "I/O error, dev sda, sector N" does.
+void DeviceObject::log_device_failure(const drivers::IoRequest& request, DriverMode mode,
+                                      uint64_t suppressed) const {
+  if (suppressed) rtl::pr_err("io: {}: {} more failed request(s) not logged", name_, suppressed);
+  rtl::pr_err("io: {}: {} of {} bytes at offset {} failed with status {} ({} mode)", name_,
+              operation_name(request.operation), request.length, request.offset, request.status,
+              mode_name(mode));
 }
 
 void DeviceObject::count_completion_locked(int32_t status, uint32_t transferred, uint32_t length) {

@@ -27,6 +27,7 @@
 #include "driver_backend.h"
 #include "executive/io_manager.h"
 #include "microcore/personality.h"
+#include "rtl/rate_limit.h"
 #include "rtl/spinlock.h"
 
 namespace executive::io {
@@ -100,6 +101,7 @@ class DeviceObject {
   void release_slot(size_t slot);
   size_t in_flight_locked() const;
   void count_completion_locked(int32_t status, uint32_t transferred, uint32_t length);
+  void log_device_failure(const drivers::IoRequest& request, DriverMode mode, uint64_t suppressed) const;
   void wait_for_submitters();
   bool cancel_parked_once();
   void resubmit_carried(DriverBackend& backend);
@@ -125,6 +127,8 @@ class DeviceObject {
   // backend is destroyed only once this is zero.
   uint32_t submitting_ = 0;
   uint64_t stale_completions_ = 0;
+  // Device failures logged: 10 lines per 5 s at most, like printk_ratelimit.
+  rtl::RateLimit failure_log_{5'000'000'000, 10};
   uint64_t failed_at_ns_ = 0;
   Slot slots_[kSlots];
   microcore::WaitQueue* gate_ = nullptr;     // clients waiting for a slot or for `running`
