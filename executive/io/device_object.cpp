@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "hal/memory_layout.h"
+#include "microcore/device_services.h"
 #include "microcore/physical_memory.h"
 #include "rtl/alloc.h"
 #include "rtl/format.h"
@@ -111,6 +112,11 @@ rtl::Result<DriverBackend*> DeviceObject::start_backend(DriverMode mode, const d
     return rtl::Error(rtl::Errc::io_error, "the driver did not start");
   }
   geometry_ = geometry;
+  // Started, the driver has reset its device (drivers/driver.h): whatever a
+  // crashed instance left in flight is gone, and with it the last writer of
+  // the DMA memory that instance held.
+  if (info_.bus == drivers::DeviceInfo::Bus::pci)
+    microcore::release_quarantined_dma(info_.pci_bus, info_.pci_device, info_.pci_function);
   return backend;
 }
 

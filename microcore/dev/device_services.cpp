@@ -242,13 +242,20 @@ void release_devices(Task& task) {
   release_msi(task);
   if (!devices) return;
   // A dead driver's device may still be working through requests that
-  // point into the task's DMA memory: stop its bus mastering before those
-  // frames go back to the allocator. The next instance of the driver turns
-  // it on again when it brings the device up (nothing else runs it
+  // point into the task's DMA memory: stop its bus mastering, and keep
+  // those frames from the allocator until the device has been reset
+  // (dma_quarantine.cpp). The next instance of the driver turns bus
+  // mastering on again when it brings the device up (nothing else runs it
   // meanwhile: the server host waits for this teardown before starting one).
   stop_bus_mastering(devices->pci);
-  // The address map is gone by now (teardown order), so the frames are free.
-  for (int i = 0; i < devices->dma_count; ++i) free_frames(devices->dma[i].physical, devices->dma[i].pages);
+  // The address map is gone by now (teardown order), so nothing else maps
+  // the frames. Without a PCI grant there is no bus master to wait for.
+  if (!devices->pci.granted) {
+    for (int i = 0; i < devices->dma_count; ++i) free_frames(devices->dma[i].physical, devices->dma[i].pages);
+  } else if (devices->dma_count && !quarantine_dma(devices->pci, devices->dma, devices->dma_count)) {
+    rtl::pr_err("dma: no room to hold a dead driver's DMA memory; leaking {} buffer(s) rather than reusing them",
+                devices->dma_count);
+  }
   if (devices->io_bitmap) rtl::deallocate(devices->io_bitmap, hal::kIoBitmapBytes, 8);
   rtl::OwnPtr<TaskDevices>::adopt(devices).reset();
   task.devices = nullptr;

@@ -48,5 +48,8 @@ rtl::Result<TaskDevices*> devices_of(Task& task);
 TaskDevices* existing_devices(Task& task);
 // Clears the device's bus-master bit: it may no longer DMA (pci_access.cpp).
 void stop_bus_mastering(const PciGrant& grant);
+// Keeps a dead driver's DMA frames out of the allocator until its device
+// is reset (dma_quarantine.cpp); false when there is no room to hold them.
+bool quarantine_dma(const PciGrant& grant, const DmaAllocation* allocations, int count);
 
 }  // namespace microcore

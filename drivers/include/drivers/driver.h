@@ -7,7 +7,10 @@
 //   start(host, info, state)  bring the device up; `state` is what the
 //                             previous instance's stop() saved (a switch),
 //                             or null (first start, or after a crash: the
-//                             device must be reset from scratch)
+//                             device must be reset from scratch). A bus-
+//                             mastering device is reset before start()
+//                             returns ok, whatever the state: the host then
+//                             frees DMA memory a dead instance left to it.
 //   submit(request)           any number; complete later or at once
 //   interrupt()               the device's interrupt fired
 //   cancel_parked()           hand back every parked request (below)

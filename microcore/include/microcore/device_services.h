@@ -27,6 +27,10 @@ rtl::Result<void> grant_dma(Task& task, uint64_t max_bytes);
 // grant_device_memory to be mapped), and with it the right to one MSI
 // vector. not_found when nothing answers there.
 rtl::Result<void> grant_pci_device(Task& task, uint8_t bus, uint8_t device, uint8_t function);
+// The PCI function's new driver instance has reset it: nothing its dead
+// predecessors left in flight can still write the DMA frames they held, so
+// those go back to the allocator (microcore/dev/dma_quarantine.cpp).
+void release_quarantined_dma(uint8_t bus, uint8_t device, uint8_t function);
 
 // The trap implementations (microcore/abi/traps.h), also callable by the
 // kernel on a task's behalf.
