@@ -177,7 +177,16 @@ void ServerBackend::submit(drivers::IoRequest& request) {
   }
   // A dead server's port ignores it; its death is reported apart.
   if (ring_doorbell && task_.requests)
-    microcore::ipc_raise_signals(task_.requests, protocol::kDoorbellSignal);
+    microcore::ipc_raise_signals(task_.requests, protocol::kDoorbellSignal, doorbell_wake());
+}
+
+// A server that passes requests on to hardware should do so before the
+// clients run again, or the device idles behind them; one that serves from
+// memory (a RAM disk, the null device) does better left at the back, where
+// it finds every client's request queued and takes them in one pass.
+microcore::WakePlacement ServerBackend::doorbell_wake() const {
+  return device_.info().bus == drivers::DeviceInfo::Bus::virtual_device ? microcore::WakePlacement::back
+                                                                         : microcore::WakePlacement::front;
 }
 
 void ServerBackend::cancel_parked() {

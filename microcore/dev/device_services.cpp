@@ -42,6 +42,14 @@ constexpr uint8_t kIsaIrqs = 16;
 constexpr uint8_t kFirstIrqVector = 0x30;
 constexpr uint8_t kMsiVectors = hal::msi::kVectorCount;
 
+// A device that interrupts has finished work and may sit idle until its
+// driver reaps it and hands it more: the driver runs next, ahead of the
+// clients the completions wake (but without preempting the running thread;
+// in kernel mode the handler does that work on the spot). Doorbells from
+// clients stay at the back, so a server takes every queued request in one
+// pass rather than one per wakeup.
+constexpr WakePlacement kInterruptWake = WakePlacement::front;
+
 struct Binding {
   Task* owner;
   ipc::Port* port;  // a send right the kernel holds
@@ -56,7 +64,7 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
   auto irq = static_cast<uint8_t>(reinterpret_cast<uintptr_t>(context));
   (void)hal::interrupt_controller::set_isa_irq_masked(irq, true);
   g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
-    if (bindings[irq].port) ipc_raise_signals(bindings[irq].port, AMPHI_SIGNAL_IRQ(irq));
+    if (bindings[irq].port) ipc_raise_signals(bindings[irq].port, AMPHI_SIGNAL_IRQ(irq), kInterruptWake);
   });
 }
 
@@ -65,7 +73,7 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
 void on_msi(hal::TrapFrame&, void* context) {
   g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
     for (Binding& binding : bindings)
-      if (binding.owner == context && binding.port) ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI);
+      if (binding.owner == context && binding.port) ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI, kInterruptWake);
   });
 }
 

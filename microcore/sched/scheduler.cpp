@@ -40,8 +40,11 @@ hal::CpuLocal g_cpu_local;
 
 using rtl::platform::InterruptsOff;
 
-void enqueue(Thread* thread) {
-  g_cpu.ready[thread->priority].push_back(*thread);
+void enqueue(Thread* thread, WakePlacement placement = WakePlacement::back) {
+  if (placement == WakePlacement::front)
+    g_cpu.ready[thread->priority].push_front(*thread);
+  else
+    g_cpu.ready[thread->priority].push_back(*thread);
   g_cpu.ready_mask |= 1u << thread->priority;
   ++g_cpu.ready_count;
 }
@@ -144,6 +147,14 @@ void reschedule_locked() {
   }
 }
 
+void ready_thread(Thread* thread, WakePlacement placement) {
+  InterruptsOff off;
+  thread->state = ThreadState::ready;
+  enqueue(thread, placement);
+  if (g_cpu.current && thread->priority > g_cpu.current->priority) g_cpu.current->need_resched = true;
+  if (g_cpu.current == g_cpu.idle) g_cpu.current->need_resched = true;
+}
+
 }  // namespace
 
 void init_scheduler(Task& kernel) {
@@ -177,13 +188,7 @@ void scheduler_after_switch() {
   }
 }
 
-void make_ready(Thread* thread) {
-  InterruptsOff off;
-  thread->state = ThreadState::ready;
-  enqueue(thread);
-  if (g_cpu.current && thread->priority > g_cpu.current->priority) g_cpu.current->need_resched = true;
-  if (g_cpu.current == g_cpu.idle) g_cpu.current->need_resched = true;
-}
+void make_ready(Thread* thread) { ready_thread(thread, WakePlacement::back); }
 
 void schedule() {
   InterruptsOff off;
@@ -237,7 +242,7 @@ void sleep_until(uint64_t deadline_ns) {
     if (block_on(never_signaled, deadline_ns) == WakeReason::interrupted) return;
 }
 
-void wake_thread(Thread* thread, WakeReason reason) {
+void wake_thread(Thread* thread, WakeReason reason, WakePlacement placement) {
   InterruptsOff off;
   if (thread->state != ThreadState::blocked) return;
   if (thread->wait_channel) {
@@ -246,7 +251,7 @@ void wake_thread(Thread* thread, WakeReason reason) {
   }
   if (thread->timer_node.is_linked()) g_cpu.timers.remove(*thread);
   thread->wake_reason = reason;
-  make_ready(thread);
+  ready_thread(thread, placement);
 }
 
 uint32_t wake_one(WaitQueue& queue, WakeReason reason) {

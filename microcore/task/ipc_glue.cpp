@@ -34,6 +34,9 @@ constexpr mach_msg_return_t kSendInterrupted = 0x10000007;  // MACH_SEND_INTERRU
 
 rtl::Spinlock g_ipc_lock;
 Thread* g_woken = nullptr;  // the thread the last wake callback readied (under the lock)
+// Where the wake callback queues the thread it readies: set by the raiser of
+// an urgent signal for the length of one raise (under the lock).
+WakePlacement g_wake_placement = WakePlacement::back;
 
 struct BootstrapEntry {
   char name[32];
@@ -46,7 +49,7 @@ ipc::IpcSpace& space_of(Task& task) { return *static_cast<ipc::IpcSpace*>(task.i
 
 void wake_waiting_thread(ipc::IpcWaiter* waiter) {
   auto* thread = static_cast<Thread*>(waiter->context);
-  wake_thread(thread, WakeReason::signaled);
+  wake_thread(thread, WakeReason::signaled, g_wake_placement);
   g_woken = thread;
 }
 
@@ -264,9 +267,11 @@ void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size
   (void)ipc::compose_kernel_message(port, MACH_MSG_TYPE_PORT_SEND, id, body, size);
 }
 
-void ipc_raise_signals(ipc::Port* port, uint32_t bits) {
+void ipc_raise_signals(ipc::Port* port, uint32_t bits, WakePlacement placement) {
   rtl::SpinlockGuard guard(g_ipc_lock);
+  g_wake_placement = placement;
   ipc::raise_signals(*port, bits);
+  g_wake_placement = WakePlacement::back;
 }
 
 rtl::Result<uint32_t> ipc_allocate_receive(Task& task) {

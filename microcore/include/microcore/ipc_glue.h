@@ -29,8 +29,9 @@ void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size
 
 // Raises port signals (ipc/signals.h) on the port a kernel-held send right
 // names. Allocates nothing and may be called from an interrupt handler (the
-// IPC lock keeps interrupts off wherever it is held).
-void ipc_raise_signals(ipc::Port* port, uint32_t bits);
+// IPC lock keeps interrupts off wherever it is held). `placement` says where
+// a receiver woken by it queues (scheduler.h).
+void ipc_raise_signals(ipc::Port* port, uint32_t bits, WakePlacement placement = WakePlacement::back);
 
 // A new receive right in `task`'s space, made by the kernel on its behalf
 // (before the task runs: the port a driver server receives requests on);

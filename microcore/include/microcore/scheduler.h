@@ -44,7 +44,7 @@ uint32_t wake_one(WaitQueue& queue, WakeReason reason = WakeReason::signaled);
 uint32_t wake_all(WaitQueue& queue, WakeReason reason = WakeReason::signaled);
 // Wakes a specific blocked thread (used when a thread waits on something
 // other than a WaitQueue, e.g. an IPC waiter).
-void wake_thread(Thread* thread, WakeReason reason);
+void wake_thread(Thread* thread, WakeReason reason, WakePlacement placement = WakePlacement::back);
 // Blocks the current thread without a queue (the waker knows it), then
 // switches straight to `target` if given and ready-able, else schedules.
 WakeReason block_current(uint64_t deadline_ns, Thread* handoff_target);

@@ -23,6 +23,14 @@ enum class ThreadState : uint8_t { ready, running, blocked, dead };
 // Why a blocked thread woke up.
 enum class WakeReason : uint8_t { none, signaled, timed_out, interrupted };
 
+// Where a woken thread joins its level's ready queue. `front` lets it run
+// as soon as the current thread gives up the CPU, without preempting it:
+// for a wake that idle hardware waits on (a device interrupt for a driver
+// server), where the back of the queue would leave the device idle behind
+// every ready client. A thread that stays runnable still goes to the back
+// when its slice ends, so front wakes cannot starve a level.
+enum class WakePlacement : uint8_t { back, front };
+
 inline constexpr uint8_t kPriorityLevels = 32;
 inline constexpr uint8_t kDefaultPriority = 16;
 
