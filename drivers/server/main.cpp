@@ -17,6 +17,7 @@
 // The driver code is the same the kernel runs (drivers/catalog.h); only the
 // host beneath it differs.
 #include "drivers/catalog.h"
+#include "drivers/request_intake.h"
 #include "faults.h"
 #include "libmach/mach.h"
 #include "request_slots.h"
@@ -121,23 +122,17 @@ bool has_interrupt(const Received& message) {
   return (bits & ~protocol::kDoorbellSignal) != 0;
 }
 
-// Every request the kernel queued so far, in its order.
-// Each goes from the ring straight into the slot the driver keeps it in.
+// Every request the kernel queued so far, in its order
+// (drivers/request_intake.h).
 void take_requests(Server& server) {
-  while (server.host.request_waiting()) {
-    drivers::IoRequest* slot = drvserver::take_slot();
-    if (!slot) break;
-    server.host.take_request(slot);
-    if (server.driver) {
-      server.driver->submit(*slot);
-    } else {
-      drvserver::release_slot(*slot);
-      refuse(server, *slot, drivers::kIoNoDevice);
-    }
-  }
-  // Every slot is taken: the kernel has more in flight than it has slots.
-  drivers::IoRequest overflow;
-  while (server.host.take_request(&overflow)) refuse(server, overflow, drivers::kIoError);
+  drivers::take_queued_requests(
+      server.host, drvserver::take_slot,
+      [&](drivers::IoRequest& slot) {
+        if (server.driver) return server.driver->submit(slot);
+        drvserver::release_slot(slot);
+        refuse(server, slot, drivers::kIoNoDevice);
+      },
+      [&](drivers::IoRequest& overflow) { refuse(server, overflow, drivers::kIoError); });
 }
 
 }  // namespace
