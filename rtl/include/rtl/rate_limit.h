@@ -21,7 +21,8 @@ class RateLimit {
     uint64_t suppressed = 0;
   };
 
-  constexpr RateLimit(uint64_t interval_ns, uint32_t burst) : interval_ns_(interval_ns), burst_(burst) {}
+  constexpr RateLimit(uint64_t interval_ns, uint32_t burst)
+      : interval_ns_(interval_ns), burst_(burst) {}
 
   Decision decide(uint64_t now_ns) {
     if (!started_ || now_ns - window_start_ns_ >= interval_ns_) {
