@@ -9,7 +9,8 @@
 // kStart / kCancelParked / kStop / kInject, and ahead of them port signals:
 // the device's interrupts and the kernel's doorbell. The requests themselves
 // wait in the shared RequestRing, which the loop empties before it handles
-// a message and before it sleeps.
+// a message and before it sleeps. Signals raised while the loop works wait
+// in the ring page's mailbox, which it also looks at before it sleeps.
 // Answers go to the kernel port, which the kernel itself receives on. The
 // server is single-threaded: the driver's entry points run one at a time,
 // as the DeviceHost contract requires.
@@ -112,14 +113,18 @@ void inject(Server& server, const Received& message) {
 // Mach's receive errors start here; below are the send errors.
 constexpr mach_msg_return_t kFirstReceiveError = 0x10004000;
 
-// A signal message (AMPHI_MSG_ID_SIGNALS): bits other than the doorbell
-// are the device's interrupts (an ISA line or the MSI vector: the server
-// binds only its own device's).
-bool has_interrupt(const Received& message) {
-  if (message.byte_count() < sizeof(uint32_t)) return false;
+// Port signals, from a signal message (AMPHI_MSG_ID_SIGNALS) or the
+// mailbox: bits other than the doorbell are the device's interrupts (an ISA
+// line or the MSI vector: the server binds only its own device's).
+bool has_interrupt(uint32_t signals) {
+  return (signals & ~protocol::kDoorbellSignal) != 0;
+}
+
+uint32_t signals_of(const Received& message) {
+  if (message.byte_count() < sizeof(uint32_t)) return 0;
   uint32_t bits;
   memcpy(&bits, message.bytes, sizeof bits);
-  return (bits & ~protocol::kDoorbellSignal) != 0;
+  return bits;
 }
 
 // Every request the kernel queued so far, in its order
@@ -160,8 +165,10 @@ int main(const char* args) {
                                     kernel);  // 16 KiB of buffers: not on the stack
   Server server{host};
   for (;;) {
-    if (!host.prepare_to_sleep()) {  // requests came while we worked
+    uint32_t signals;
+    if (!host.prepare_to_sleep(&signals)) {  // requests or interrupts came while we worked
       take_requests(server);
+      if (server.driver && has_interrupt(signals)) server.driver->interrupt();
       continue;
     }
     // The answers so far go out with this receive: one trap, one buffer.
@@ -186,7 +193,7 @@ int main(const char* args) {
     take_requests(server);
     mach_msg_id_t id = message.header.msgh_id;
     if (id == int32_t(AMPHI_MSG_ID_SIGNALS)) {
-      if (server.driver && has_interrupt(message)) server.driver->interrupt();
+      if (server.driver && has_interrupt(signals_of(message))) server.driver->interrupt();
     } else if (id == protocol::kStart) {
       start(server, message);
     } else if (id == protocol::kStop) {

@@ -46,8 +46,17 @@ class ServerHost final : public drivers::DeviceHost {
   // (or before kStart said where the ring is).
   bool take_request(drivers::IoRequest* out) { return ring_.attached() && ring_.take(out); }
   bool request_waiting() const { return ring_.attached() && !ring_.empty(); }
-  // See drivers/request_ring.h: true when the main loop may sleep.
-  bool prepare_to_sleep() { return !ring_.attached() || ring_.prepare_to_sleep(); }
+  // See drivers/request_ring.h: true when the main loop may sleep. False
+  // when requests came meanwhile, or signals (`*signals`: interrupts, the
+  // doorbell) were left in the mailbox while it worked.
+  bool prepare_to_sleep(uint32_t* signals) {
+    *signals = 0;
+    if (!ring_.attached()) return true;
+    *signals = ring_.take_signals();
+    if (!*signals && ring_.prepare_to_sleep()) return true;
+    ring_.awake();
+    return false;
+  }
   void awake() {
     if (ring_.attached()) ring_.awake();
   }

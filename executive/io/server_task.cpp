@@ -10,7 +10,10 @@
 // Memory: the device object's transfer area and persistent memory (kernel
 // frames it owns) are mapped into the task, cacheable; the task's death
 // removes only its view. The request ring is a page of the instance's own:
-// freed only once the task is gone (release_server_ring).
+// freed only once the task is gone (release_server_ring). Its signal
+// mailbox is attached to the server's request port, and detached before
+// the page can go.
+#include <cstddef>
 #include <cstring>
 
 #include "executive/boot.h"
@@ -95,6 +98,17 @@ rtl::Result<uint64_t> map_memory(microcore::Task& task, const drivers::Memory& m
   return microcore::map_kernel_memory(task, memory.device, whole_pages(memory.size), true);
 }
 
+// The ring page's mailbox as the microcore sees it (the driver framework
+// spells the same two words itself).
+static_assert(sizeof(drivers::SignalMailbox) == sizeof(amphi_signal_mailbox_t));
+static_assert(offsetof(drivers::SignalMailbox, pending) ==
+              offsetof(amphi_signal_mailbox_t, pending));
+static_assert(offsetof(drivers::SignalMailbox, running) ==
+              offsetof(amphi_signal_mailbox_t, running));
+amphi_signal_mailbox_t* mailbox_of(drivers::RequestRing& ring) {
+  return reinterpret_cast<amphi_signal_mailbox_t*>(&ring.signals);
+}
+
 // Everything after the task exists and before it runs; on error the caller
 // kills the task, whose death releases all of it but `out`'s ports.
 rtl::Result<void> prepare(microcore::Task& task, DeviceObject& device, ServerTask& out,
@@ -110,6 +124,7 @@ rtl::Result<void> prepare(microcore::Task& task, DeviceObject& device, ServerTas
       TRY(microcore::map_kernel_memory(task, out.ring_physical, hal::kPageSize, true));
   uint32_t request_name = TRY(microcore::ipc_allocate_receive(task));
   out.requests = TRY(microcore::ipc_kernel_send_right(task, request_name));
+  microcore::ipc_attach_signal_mailbox(out.requests, mailbox_of(*out.ring));
   out.kernel_port = TRY(microcore::ipc_create_kernel_port(deliver, context));
   uint32_t kernel_name = TRY(microcore::ipc_insert_kernel_port_send(task, out.kernel_port));
   char arguments[64];
@@ -146,6 +161,8 @@ void resume_server_task(ServerTask& task) {
 }
 
 void release_server_ports(ServerTask& task) {
+  // The mailbox is in the ring's page, which may be freed from now on.
+  if (task.requests) microcore::ipc_attach_signal_mailbox(task.requests, nullptr);
   if (task.kernel_port) microcore::ipc_destroy_kernel_port(task.kernel_port);
   if (task.requests) microcore::ipc_release_kernel_send_right(task.requests);
   task.kernel_port = nullptr;

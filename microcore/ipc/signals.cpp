@@ -7,6 +7,14 @@ namespace microcore::ipc {
 
 void raise_signals(Port& port, uint32_t bits) {
   if (!port.active() || !bits) return;
+  if (amphi_signal_mailbox_t* mailbox = port.mailbox) {
+    // Atomic read-modify-writes are full fences: the load of `running`
+    // cannot pass the OR (the kernel's half of the handshake).
+    __atomic_fetch_or(&mailbox->pending, bits, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&mailbox->running, __ATOMIC_SEQ_CST)) return;
+    bits = __atomic_exchange_n(&mailbox->pending, 0u, __ATOMIC_SEQ_CST);
+    if (!bits) return;  // the receiver took them on its way to sleep
+  }
   port.signals |= bits;
   IpcWaiter* waiter = port.receivers.front();
   if (!waiter && port.set) waiter = port.set->receivers.front();

@@ -274,6 +274,11 @@ void ipc_raise_signals(ipc::Port* port, uint32_t bits, WakePlacement placement) 
   g_wake_placement = WakePlacement::back;
 }
 
+void ipc_attach_signal_mailbox(ipc::Port* port, amphi_signal_mailbox_t* mailbox) {
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  port->mailbox = mailbox;
+}
+
 rtl::Result<uint32_t> ipc_allocate_receive(Task& task) {
   if (!task.ipc_space) return rtl::Error(rtl::Errc::not_supported, "task has no IPC space");
   rtl::SpinlockGuard guard(g_ipc_lock);

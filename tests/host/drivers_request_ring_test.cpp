@@ -95,3 +95,23 @@ TEST(RequestRing, TheKernelsCountIgnoresWhatTheServerWrites) {
   EXPECT_EQ(ring.shared->produced, 2u);
   EXPECT_EQ(ring.shared->entries[1].tag, 2u);
 }
+
+// The server's half of the signal mailbox handshake (the kernel's half is
+// microcore's raise_signals, tested with the IPC core).
+TEST(RequestRingMailbox, AwakeSaysRunningAndTakingBeforeSleepStopsSayingIt) {
+  Ring ring;
+  ring.server.awake();
+  EXPECT_EQ(ring.shared->signals.running, 1u);
+  EXPECT_EQ(ring.server.take_signals(), 0u);  // nothing left: it may sleep
+  EXPECT_EQ(ring.shared->signals.running, 0u);
+}
+
+TEST(RequestRingMailbox, BitsLeftWhileRunningAreTakenOnceAndKeepTheServerRunning) {
+  Ring ring;
+  ring.server.awake();
+  __atomic_fetch_or(&ring.shared->signals.pending, 1u << 16, __ATOMIC_SEQ_CST);  // as the kernel
+  EXPECT_EQ(ring.server.take_signals(), 1u << 16);
+  EXPECT_EQ(ring.shared->signals.running, 1u);  // it handles them rather than sleep
+  EXPECT_EQ(ring.shared->signals.pending, 0u);
+  EXPECT_EQ(ring.server.take_signals(), 0u);
+}

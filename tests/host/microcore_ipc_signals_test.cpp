@@ -117,3 +117,54 @@ TEST(IpcSignals, TheSignalMessageNamesThePortAndCarriesTheBits) {
   EXPECT_EQ(uint32_t(m.header.msgh_id), AMPHI_MSG_ID_SIGNALS);
   EXPECT_EQ(m.bits, AMPHI_SIGNAL_IRQ(1) | AMPHI_SIGNAL_SERVICE(0));
 }
+
+// The signal mailbox (abi/message.h): while the receiver runs, raised bits
+// wait in shared memory instead of a message and a wakeup.
+TEST(IpcSignalMailbox, ARunningReceiverFindsTheBitsInTheMailboxAndIsNotWoken) {
+  OnePort p;
+  amphi_signal_mailbox_t mailbox{0, 1};
+  p.port->mailbox = &mailbox;
+  raise_signals(*p.port, AMPHI_SIGNAL_MSI);
+  raise_signals(*p.port, AMPHI_SIGNAL_SERVICE(0));
+  EXPECT_EQ(mailbox.pending, AMPHI_SIGNAL_MSI | AMPHI_SIGNAL_SERVICE(0));
+  EXPECT_EQ(p.port->signals, 0u);
+  EXPECT_TRUE(recv_msg(p.space, p.rcv).would_block);  // nothing to receive: no trap's worth
+}
+
+TEST(IpcSignalMailbox, ASleepingReceiverIsHandedEverythingPendingOnThePort) {
+  OnePort p;
+  amphi_signal_mailbox_t mailbox{0, 1};
+  p.port->mailbox = &mailbox;
+  raise_signals(*p.port, AMPHI_SIGNAL_IRQ(1));  // left while it ran
+  // It stopped running but has not taken the mailbox yet (another CPU):
+  // the next raise moves what is pending to the port, to a waiting receive.
+  mailbox.running = 0;
+  TestWaiter receiver;
+  ASSERT_EQ(wait_for_message(p.space, p.rcv, receiver.waiter), MACH_MSG_SUCCESS);
+  raise_signals(*p.port, AMPHI_SIGNAL_MSI);
+  EXPECT_EQ(receiver.wakes, 1);
+  EXPECT_EQ(receiver.waiter.signals, AMPHI_SIGNAL_IRQ(1) | AMPHI_SIGNAL_MSI);
+  EXPECT_EQ(mailbox.pending, 0u);  // taken once: the receiver's exchange finds nothing
+}
+
+TEST(IpcSignalMailbox, BitsTheReceiverTookOnItsWayToSleepAreNotRaisedAgain) {
+  OnePort p;
+  amphi_signal_mailbox_t mailbox{0, 0};
+  p.port->mailbox = &mailbox;
+  raise_signals(*p.port, AMPHI_SIGNAL_MSI);  // not running: straight to the port
+  EXPECT_EQ(mailbox.pending, 0u);
+  EXPECT_EQ(receive(p.space, p.rcv, AMPHI_MSG_MAX_INLINE).signals, AMPHI_SIGNAL_MSI);
+  EXPECT_TRUE(recv_msg(p.space, p.rcv).would_block);
+}
+
+TEST(IpcSignalMailbox, ADeadPortLeavesTheMailboxAlone) {
+  OnePort p;
+  Port* port = p.port;
+  port->ref();
+  amphi_signal_mailbox_t mailbox{0, 1};
+  port->mailbox = &mailbox;
+  ASSERT_EQ(p.space.mod_refs(p.rcv, MACH_PORT_RIGHT_RECEIVE, -1), KERN_SUCCESS);
+  raise_signals(*port, AMPHI_SIGNAL_MSI);
+  EXPECT_EQ(mailbox.pending, 0u);
+  port->unref();
+}

@@ -30,6 +30,18 @@
 
 namespace drivers {
 
+// The microcore's signal mailbox (amphi_signal_mailbox_t in
+// microcore/abi/message.h, whose comment gives the handshake), spelled here
+// because driver code does not see microcore headers; the server backend
+// checks that the two layouts agree. The kernel attaches it to the
+// server's request port: an interrupt that fires while the server works is
+// left here, and the server takes it before it sleeps instead of receiving
+// it in one more trap.
+struct SignalMailbox {
+  uint32_t pending;
+  uint32_t running;
+};
+
 struct RequestRing {
   static constexpr uint32_t kEntries = 32;  // the device object's slots
 
@@ -38,8 +50,21 @@ struct RequestRing {
   // Server-written.
   alignas(64) uint32_t consumed;
   uint32_t idle;  // 1: the server is going to sleep; the kernel clears it when it rings
+  // Both: the port signals raised while the server ran.
+  alignas(64) SignalMailbox signals;
   alignas(64) IoRequest entries[kEntries];
 };
+
+// The server's half of the mailbox handshake. Stops saying "running" and
+// takes what was left; if anything was, says "running" again (the caller
+// handles the bits instead of sleeping).
+inline uint32_t take_signals_before_sleep(SignalMailbox& mailbox) {
+  __atomic_store_n(&mailbox.running, 0u, __ATOMIC_SEQ_CST);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  uint32_t bits = __atomic_exchange_n(&mailbox.pending, 0u, __ATOMIC_SEQ_CST);
+  if (bits) __atomic_store_n(&mailbox.running, 1u, __ATOMIC_RELAXED);
+  return bits;
+}
 
 // The kernel's side. `produced_` is its own count; the shared copy is only
 // published from it.
@@ -91,8 +116,14 @@ class RequestRingConsumer {
     __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED);
     return false;
   }
-  // Awake again: the kernel need not ring while the server is running.
-  void awake() { __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED); }
+  // Awake again: the kernel need not ring while the server is running, and
+  // leaves signals in the mailbox.
+  void awake() {
+    __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED);
+    __atomic_store_n(&ring_->signals.running, 1u, __ATOMIC_RELAXED);
+  }
+  // See take_signals_before_sleep.
+  uint32_t take_signals() { return take_signals_before_sleep(ring_->signals); }
 
  private:
   RequestRing* ring_;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "microcore/abi/message.h"
 #include "microcore/task.h"
 #include "rtl/result.h"
 
@@ -32,6 +33,11 @@ void ipc_send_kernel_message(ipc::Port* port, int32_t id, const void* body, size
 // IPC lock keeps interrupts off wherever it is held). `placement` says where
 // a receiver woken by it queues (scheduler.h).
 void ipc_raise_signals(ipc::Port* port, uint32_t bits, WakePlacement placement = WakePlacement::back);
+// Attaches a signal mailbox (abi/message.h) to the port a kernel-held send
+// right names, or detaches it (null). `mailbox` is a kernel address in a
+// page the caller shares with the receiving task and keeps until it
+// detaches the mailbox or the port is dead.
+void ipc_attach_signal_mailbox(ipc::Port* port, amphi_signal_mailbox_t* mailbox);
 
 // A new receive right in `task`'s space, made by the kernel on its behalf
 // (before the task runs: the port a driver server receives requests on);

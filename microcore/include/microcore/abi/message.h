@@ -154,4 +154,25 @@ typedef struct {
 #define AMPHI_SIGNAL_MSI (1u << 16)           /* the task's MSI vector fired (AMPHI_TRAP_MSI_BIND) */
 #define AMPHI_SIGNAL_SERVICE(n) (1u << (24 + (n))) /* n 0-7: the kernel service holding the send right */
 
+/* A signal mailbox: a pair of words in memory the receiving task and the
+ * kernel share (a page the kernel mapped into the task), attached to a port
+ * by the kernel service that owns the page. While the receiver says it is
+ * running, raised bits are only ORed into `pending`, with no message and no
+ * wakeup: a busy receiver looks at the mailbox before it sleeps and so
+ * saves a receive trap for each signal (an interrupt that fires while its
+ * driver server is still working). The handshake is Dekker's:
+ *   kernel:   pending |= bits (atomic); if running: done;
+ *             else take pending (exchange with 0) and raise them on the port
+ *   receiver: running = 0; full fence; take pending (exchange with 0);
+ *             bits taken: running = 1, handle them; none: receive (sleep);
+ *             after each receive: running = 1
+ * Every raised bit is taken exactly once, by the receiver's exchange or by
+ * the kernel's and then a receive. The receiver can write anything here;
+ * the kernel only does atomic operations on the words, so a lying receiver
+ * can at worst miss its own signals. */
+typedef struct {
+  uint32_t pending; /* raised while the receiver ran; receiver and kernel take them */
+  uint32_t running; /* receiver-written: 1 while it will look at pending before it sleeps */
+} amphi_signal_mailbox_t;
+
 #endif

@@ -77,6 +77,11 @@ struct Port : rtl::RefCounted<Port> {
   // Signal bits raised and not yet received (signals.h); a receive takes
   // them before any queued message.
   uint32_t signals = 0;
+  // Where signals go while the receiver runs (abi/message.h's mailbox
+  // handshake), or null. Set and cleared by the kernel service that owns
+  // the mailbox's page, under the IPC lock; that service keeps the page
+  // until it clears this.
+  amphi_signal_mailbox_t* mailbox = nullptr;
   WaiterList receivers;
   WaiterList senders;
 

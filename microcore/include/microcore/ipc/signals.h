@@ -20,7 +20,8 @@ namespace microcore::ipc {
 
 // ORs `bits` into the port's signals and, if a receiver waits on the port
 // or its set, hands them over at once (waiter.signals). No allocation.
-// A dead port ignores them.
+// A dead port ignores them. A port with a mailbox whose receiver is
+// running gets them in the mailbox instead (abi/message.h).
 void raise_signals(Port& port, uint32_t bits);
 
 // Gives the port's raised signals to `waiter` (receiving on the port or its
