@@ -4,6 +4,9 @@
 // offset and length, as Linux's buffered block devices allow: unaligned
 // edges go through a bounce buffer (read, and for writes modify-write).
 //
+// The keyboard the console reads (\Device\kbd0) is the exception: its node
+// gives every opener its own copy of the keys (keyboard_device.h).
+//
 // /dev/drvctl takes one command per write — "mode blk0 server",
 // "inject \??\blk0 crash": any name the object manager resolves to a
 // device — and a read returns the last command's report.
@@ -15,8 +18,10 @@
 #include "bsdlayer/vfs/char_device.h"
 #include "bsdlayer/vfs/vfs.h"
 #include "executive/io_manager.h"
+#include "executive/keyboard_listeners.h"
 #include "executive/object.h"
 #include "executive/object_manager.h"
+#include "keyboard_device.h"
 #include "microcore/personality.h"
 #include "rtl/alloc.h"
 #include "rtl/format.h"
@@ -276,6 +281,10 @@ rtl::Result<void> init() {
     CharDevice node{io::device_name(*found[i]), kDriverMajor, static_cast<uint32_t>(i), 0666,
                     device_read, device_write, found[i], true, device_read_user, device_write_user,
                     device_sync, device_control};
+    // The keyboard the console reads is shared through its listeners: a
+    // plain read of the device here would take keys from the console.
+    if (found[i] == executive::keyboard_listeners::source())
+      node = keyboard_device::node(node.name, node.major, node.minor);
     if (devices.add(node).is_error()) return rtl::Error(rtl::Errc::already_exists, "driver device numbers taken");
   }
   CharDevice control{"drvctl", kDriverMajor, kControlMinor, 0600, control_read, control_write, nullptr, true};

@@ -468,7 +468,7 @@ int64_t sys_fsync(SyscallContext& c) {
   if (int64_t rc = get_file(fd_arg(c.arg[0]), file)) return rc;
   const CharDevice* device = file->sleeping_device();
   if (!device || !device->sync) return 0;
-  SysResult<void> synced = device->sync(device->context);
+  SysResult<void> synced = device->sync(file->device_context());
   return synced.is_error() ? int64_t{synced.error()} : 0;
 }
 
@@ -635,7 +635,7 @@ int64_t sys_ioctl(SyscallContext& c) {
   }
   if (is_console_tty(*file)) return tty_ioctl(*file, request, argument);
   if (const CharDevice* device = file->sleeping_device(); device && device->control) {
-    SysResult<size_t> answered = device->control(device->context, request, argument);
+    SysResult<size_t> answered = device->control(file->device_context(), request, argument);
     return answered.is_error() ? int64_t{answered.error()} : int64_t(answered.value());
   }
   if (request == linux_abi::kFIONREAD) {

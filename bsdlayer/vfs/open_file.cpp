@@ -7,6 +7,15 @@
 
 namespace bsdlayer {
 
+OpenFile::~OpenFile() {
+  if (device_ && device_->open && device_->release) device_->release(device_state_);
+}
+
+void* OpenFile::device_context() const {
+  if (!device_) return nullptr;
+  return device_->open ? device_state_ : device_->context;
+}
+
 void OpenFile::set_status_flags(uint32_t flags) {
   flags_ = (flags_ & ~LINUX_SETFL_MASK) | (flags & LINUX_SETFL_MASK);
 }
@@ -23,13 +32,13 @@ bool OpenFile::writable() const {
 
 SysResult<size_t> OpenFile::read_at(uint64_t offset, void* buffer, size_t length) {
   if (!readable()) return sys_error(LINUX_EBADF);
-  if (device_) return device_->read(device_->context, offset, buffer, length, flags_);
+  if (device_) return device_->read(device_context(), offset, buffer, length, flags_);
   return vnode_->ops().read(*vnode_, offset, buffer, length);
 }
 
 SysResult<size_t> OpenFile::write_at(uint64_t offset, const void* buffer, size_t length) {
   if (!writable()) return sys_error(LINUX_EBADF);
-  if (device_) return device_->write(device_->context, offset, buffer, length, flags_);
+  if (device_) return device_->write(device_context(), offset, buffer, length, flags_);
   return vnode_->ops().write(*vnode_, offset, buffer, length);
 }
 
@@ -52,7 +61,7 @@ SysResult<size_t> OpenFile::move_user(int64_t offset, uint64_t user, size_t leng
   if (!moves_user_memory()) return sys_error(LINUX_EINVAL);
   uint64_t at = offset < 0 ? offset_ : uint64_t(offset);
   auto move = writing ? device_->write_user : device_->read_user;
-  size_t count = SYS_TRY(move(device_->context, at, user, length, flags_));
+  size_t count = SYS_TRY(move(device_context(), at, user, length, flags_));
   if (offset < 0) offset_ += count;
   return count;
 }

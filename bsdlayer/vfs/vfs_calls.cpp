@@ -46,7 +46,14 @@ SysResult<rtl::RefPtr<OpenFile>> Vfs::open_vnode(rtl::RefPtr<Vnode> vnode, uint3
   uint32_t kept = (flags & ~(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY | LINUX_O_TRUNC |
                              LINUX_O_CLOEXEC | LINUX_O_NOFOLLOW | LINUX_O_DIRECTORY)) |
                   LINUX_O_LARGEFILE;
-  return to_sys(rtl::try_make_ref_counted<OpenFile>(std::move(vnode), kept, device));
+  if (!device || !device->open)
+    return to_sys(rtl::try_make_ref_counted<OpenFile>(std::move(vnode), kept, device));
+  // Last, so nothing after it can fail but the allocation, which gives the
+  // state straight back.
+  void* state = SYS_TRY(device->open(device->context, kept));
+  auto file = rtl::try_make_ref_counted<OpenFile>(std::move(vnode), kept, device, state);
+  if (file.is_error() && device->release) device->release(state);
+  return to_sys(std::move(file));
 }
 
 SysResult<rtl::RefPtr<OpenFile>> Vfs::open(Vnode* base, std::string_view path, uint32_t flags,

@@ -2,7 +2,10 @@
 // the serial line's receive interrupt, and a kernel thread that reads the
 // PS/2 keyboard's scancodes from \Device\kbd0 through the I/O manager —
 // whatever mode its driver runs in, across switches and restarts — and
-// decodes them with KeyboardLayout (US).
+// decodes them with KeyboardLayout (US). It is the device's only reader:
+// each batch is also published to the keyboard listeners (/dev/kbd0's
+// openers, keyboard_listeners.h), which must not read the device themselves
+// or they would take keys from the console and from each other.
 //
 // The handler (the console tty's line discipline) expects to run with
 // interrupts off on the boot CPU: the serial interrupt does, and the reader
@@ -12,6 +15,7 @@
 
 #include "executive/io_manager.h"
 #include "executive/keyboard_layout.h"
+#include "executive/keyboard_listeners.h"
 #include "hal/serial.h"
 #include "microcore/personality.h"
 #include "rtl/log.h"
@@ -40,11 +44,13 @@ void read_keyboard(void* context) {
     if (got.is_error()) {
       if (got.error() == rtl::Errc::no_device || ++failures == kMaxFailures) {
         rtl::pr_err("console: keyboard input stops: {}", got.error().what());
+        keyboard_listeners::source_ended();
         microcore::exit_current_thread();
       }
       continue;
     }
     failures = 0;
+    keyboard_listeners::publish(scancodes, got.value());
     rtl::platform::IrqState interrupts = rtl::platform::irq_save();
     for (size_t i = 0; i < got.value(); ++i) g_layout.feed(scancodes[i], on_byte);
     rtl::platform::irq_restore(interrupts);
@@ -66,6 +72,10 @@ void attach(Handler handler) {
     rtl::pr_err("console: no keyboard reader ({}); the PS/2 keyboard is not a console input", started.error().what());
     return;
   }
+  // After the thread started: listeners are only worth having while it
+  // reads. Bytes it publishes before this reach nobody, as nobody listens.
+  if (auto shared = keyboard_listeners::attach(*keyboard); shared.is_error())
+    rtl::pr_warn("console: the keyboard has no listeners ({})", shared.error().what());
   rtl::pr_info("console: PS/2 keyboard attached (US layout) through \\Device\\kbd0");
 }
 

@@ -600,6 +600,25 @@ def scenario_threads(build):
         power_off_cleanly(boot)
 
 
+# What "echo kbd-$((40+2))\n" sends through QEMU's send-key and the 8042's
+# translation: scancode set 1, a make code and its break code (| 0x80) per
+# key; a shifted character is Shift down, key down, key up, Shift up.
+def _kbd_scancodes(text):
+    make = {"e": 0x12, "c": 0x2e, "h": 0x23, "o": 0x18, " ": 0x39, "k": 0x25, "b": 0x30, "d": 0x20,
+            "-": 0x0c, "4": 0x05, "0": 0x0b, "2": 0x03, "\n": 0x1c}
+    shifted = {"$": 0x05, "(": 0x0a, ")": 0x0b, "+": 0x0d}
+    codes = []
+    for char in text:
+        if char in shifted:
+            codes += [0x2a, shifted[char], shifted[char] | 0x80, 0xaa]
+        else:
+            codes += [make[char], make[char] | 0x80]
+    return codes
+
+
+KBD_LINE_SCANCODES = _kbd_scancodes("echo kbd-$((40+2))\n")
+
+
 def scenario_keyboard(build):
     """The PS/2 keyboard is a framework driver (\\Device\\kbd0) and a console
     input: a command typed through QEMU's keyboard (QMP send-key, scancode
@@ -607,14 +626,30 @@ def scenario_keyboard(build):
     kernel mode, after a live switch to server mode (the console's read was
     parked in the driver and is carried over), after the server crashed and
     was restarted, and back in kernel mode; poweroff typed the same way ends
-    the machine."""
+    the machine. Two programs reading /dev/kbd0 meanwhile each get every
+    scancode of the first typed line, and the console still gets the line
+    (/dev/kbd0 shares the keys; it does not take them)."""
     with Boot(build, qmp=True) as boot:
         boot.expect(r"io: \\Device\\kbd0 \(ps2-keyboard\) in kernel mode", timeout=90)
         boot.expect(r"console: PS/2 keyboard attached \(US layout\)", timeout=90)
         wait_for_shell(boot)
+        # Each reader's subshell opens /dev/kbd0 before it says so (od then
+        # reads the same open file), so no typed key can come before it.
+        for reader in (1, 2):
+            boot.send(f"(exec 3</dev/kbd0; echo kbd-open-$((0+{reader})); "
+                      f"od -An -tx1 -v -N{len(KBD_LINE_SCANCODES)} <&3 >/tmp/kbd{reader}) &\n")
+            boot.expect(rf"kbd-open-{reader}\s", timeout=30)
         boot.send_keys("echo kbd-$((40+2))\n")
         boot.expect(r"echo kbd-\$\(\(40\+2\)\)", timeout=30)  # the shell's echo of the typed line
         boot.expect(r"kbd-42\s", timeout=30)
+        boot.send("wait; for f in /tmp/kbd1 /tmp/kbd2; do echo \"$f:\"; cat $f; done; echo kbd-read-$((1+1))\n")
+        got = boot.expect(r"/tmp/kbd1:\s+([0-9a-f\s]*?)/tmp/kbd2:\s+([0-9a-f\s]*?)kbd-read-2", timeout=30)
+        for reader, text in ((1, got.group(1)), (2, got.group(2))):
+            scancodes = [int(word, 16) for word in text.split()]
+            check(scancodes == KBD_LINE_SCANCODES,
+                  f"/dev/kbd0 reader {reader} got {text.split()}, expected "
+                  f"{[f'{code:02x}' for code in KBD_LINE_SCANCODES]}")
+        print(f"both /dev/kbd0 readers got the line's {len(KBD_LINE_SCANCODES)} scancodes")
         boot.send_keys("echo Shift:OK_\n")
         boot.expect(r"\nShift:OK_\s", timeout=30)
         # The commands that move the driver come on the serial line; the

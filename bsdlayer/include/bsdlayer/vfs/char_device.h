@@ -44,6 +44,15 @@ struct CharDevice {
   // address or value, as the request defines.
   SysResult<void> (*sync)(void* context) = nullptr;
   SysResult<size_t> (*control)(void* context, uint32_t request, uint64_t argument) = nullptr;
+  // Optional per-open state (Linux's file->private_data), for devices that
+  // keep something for each opener, e.g. a reader's own queue of keys. `open`
+  // runs at every open(2) of a node, under the VFS lock (it must not sleep);
+  // its error fails the open(2). What it returns replaces `context` in every
+  // other call made for that open file description. `release` gets that state
+  // exactly once, when the description dies: the last close of all the
+  // descriptors dup'd and inherited from it (also under the VFS lock).
+  SysResult<void*> (*open)(void* context, uint32_t flags) = nullptr;
+  void (*release)(void* open_state) = nullptr;
 };
 
 class CharDeviceRegistry {

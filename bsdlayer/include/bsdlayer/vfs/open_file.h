@@ -5,8 +5,10 @@
 // flags() holds the access mode (O_RDONLY/O_WRONLY/O_RDWR) and the status
 // flags (O_APPEND, O_NONBLOCK, ...), never creation flags or O_CLOEXEC (that
 // one belongs to the descriptor, in FdTable). Character devices are bound
-// to their driver at open time (`device`). Buffers are kernel memory.
-// No locks: callers serialize (see vnode.h).
+// to their driver at open time (`device`), with the state the driver's
+// CharDevice::open made for this description, if it has that hook; the
+// destructor hands that state to CharDevice::release. Buffers are kernel
+// memory. No locks: callers serialize (see vnode.h).
 #pragma once
 
 #include <cstddef>
@@ -20,8 +22,12 @@ namespace bsdlayer {
 
 class OpenFile : public rtl::RefCounted<OpenFile> {
  public:
-  OpenFile(rtl::RefPtr<Vnode> vnode, uint32_t flags, const CharDevice* device)
-      : vnode_(std::move(vnode)), device_(device), flags_(flags) {}
+  // `device_state`: what device->open returned (only for devices with that
+  // hook); this OpenFile owns it from here on and releases it when it dies.
+  OpenFile(rtl::RefPtr<Vnode> vnode, uint32_t flags, const CharDevice* device,
+           void* device_state = nullptr)
+      : vnode_(std::move(vnode)), device_(device), device_state_(device_state), flags_(flags) {}
+  ~OpenFile();
 
   Vnode& vnode() const { return *vnode_; }
   const rtl::RefPtr<Vnode>& vnode_ref() const { return vnode_; }
@@ -47,6 +53,9 @@ class OpenFile : public rtl::RefCounted<OpenFile> {
   // The bound sleeping device (null for others): its sync and control entries
   // are called without the VFS lock.
   const CharDevice* sleeping_device() const { return device_sleeps() ? device_ : nullptr; }
+  // The context argument for the bound device's calls: this description's
+  // own state when the device keeps one per open, else the device's.
+  void* device_context() const;
   SysResult<size_t> read_user(int64_t offset, uint64_t user, size_t length) {
     return move_user(offset, user, length, false);
   }
@@ -65,6 +74,7 @@ class OpenFile : public rtl::RefCounted<OpenFile> {
 
   rtl::RefPtr<Vnode> vnode_;
   const CharDevice* device_;
+  void* device_state_;
   uint32_t flags_;
   uint64_t offset_ = 0;
 };
