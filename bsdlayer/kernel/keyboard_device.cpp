@@ -30,6 +30,15 @@ SysResult<size_t> read(void* listener, uint64_t, void* buffer, size_t length, ui
                                 static_cast<uint8_t*>(buffer), length, flags & LINUX_O_NONBLOCK));
 }
 
+// Linux's POLLIN | POLLRDNORM: a read returns at once (with bytes, or
+// with ENODEV once the keyboard's reader has stopped).
+constexpr int16_t kReadable = 0x001 | 0x040;
+
+int16_t poll(void* listener, microcore::WaitQueue** queue) {
+  *queue = listeners::readers();
+  return listeners::readable(*static_cast<listeners::Listener*>(listener)) ? kReadable : 0;
+}
+
 SysResult<size_t> write(void*, uint64_t, const void*, size_t, uint32_t) {
   return sys_error(LINUX_EINVAL);
 }
@@ -40,6 +49,7 @@ CharDevice node(const char* name, uint32_t major, uint32_t minor) {
   CharDevice device{name, major, minor, 0666, read, write, nullptr, true};
   device.open = open;
   device.release = release;
+  device.poll = poll;
   return device;
 }
 

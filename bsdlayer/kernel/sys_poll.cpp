@@ -1,12 +1,14 @@
-// poll, ppoll, select, pselect6: readiness of the console tty, pipes and
-// always-ready files (regular files, directories, memory devices), with a
-// timeout. select is poll underneath.
+// poll, ppoll, select, pselect6: readiness of the console tty, pipes,
+// devices with a poll hook (CharDevice::poll: /dev/kbd0) and always-ready
+// files (regular files, directories, other devices), with a timeout.
+// select is poll underneath.
 //
 // Sleeping: there is no wait on several queues at once, so a poller picks
-// one. Pipes wake pipe_poll_queue() on every change and the tty wakes
-// console_tty::readers() on input; a set watching only one kind sleeps
-// exactly on its queue. A set watching both sleeps on the tty's queue in
-// slices of kMixedSlice, so pipe changes are seen within a slice.
+// one. Pipes wake pipe_poll_queue() on every change, the tty wakes
+// console_tty::readers() on input, and a device names its own queue; a set
+// watching only one queue sleeps exactly on it. A set watching several
+// sleeps on one of them (the tty's first, then a device's) in slices of
+// kMixedSlice, so changes behind the others are seen within a slice.
 // Signal masks of ppoll/pselect6 are ignored until signals exist.
 #include "bsdlayer/bsdlayer.h"
 #include "bsdlayer/linux/errno.h"
@@ -45,15 +47,43 @@ struct Deadline {
   uint64_t at_ns = 0;
 };
 
-// Under the lock.
-int16_t file_events(const OpenFile& file) {
+// Where a poller may sleep: the queues its files named, at most one of
+// each kind (several devices' queues: the first, and slices).
+struct Sleep {
+  bool tty = false;
+  bool pipe = false;
+  microcore::WaitQueue* device = nullptr;
+  bool several_devices = false;
+
+  void add_device(microcore::WaitQueue* queue) {
+    if (!queue || queue == device) return;
+    if (device)
+      several_devices = true;
+    else
+      device = queue;
+  }
+  bool mixed() const {
+    return int(tty) + int(pipe) + int(device != nullptr) > 1 || several_devices;
+  }
+};
+
+// Under the lock, interrupts off.
+int16_t file_events(const OpenFile& file, Sleep& sleep) {
   int16_t events;
-  if (is_pipe(file.vnode()))
+  const CharDevice* device = file.sleeping_device();
+  if (is_pipe(file.vnode())) {
     events = static_cast<int16_t>(pipe_poll_events(file.vnode()));
-  else if (is_console_tty(file))
+    sleep.pipe = true;
+  } else if (is_console_tty(file)) {
     events = (console_tty::discipline().can_read() ? kPollIn : 0) | kPollOut;
-  else
+    sleep.tty = true;
+  } else if (device && device->poll) {
+    microcore::WaitQueue* queue = nullptr;
+    events = device->poll(file.device_context(), &queue);
+    sleep.add_device(queue);
+  } else {
     events = kPollIn | kPollOut;
+  }
   if (events & kPollIn) events |= kPollRdNorm;
   if (events & kPollOut) events |= kPollWrNorm;
   return events;
@@ -66,7 +96,7 @@ int64_t poll_entries(PollFd* entries, size_t count, Deadline deadline) {
     rtl::platform::IrqState interrupts = rtl::platform::irq_save();
     lock_bsd();
     int64_t ready = 0;
-    bool watches_tty = false, watches_pipe = false;
+    Sleep sleep;
     FdTable& files = *current_process()->files;
     for (size_t i = 0; i < count; ++i) {
       PollFd& entry = entries[i];
@@ -79,10 +109,8 @@ int64_t poll_entries(PollFd* entries, size_t count, Deadline deadline) {
         continue;
       }
       const OpenFile& open_file = *file.value();
-      entry.revents = file_events(open_file) & (entry.events | kPollErr | kPollHup);
+      entry.revents = file_events(open_file, sleep) & (entry.events | kPollErr | kPollHup);
       if (entry.revents) ++ready;
-      watches_tty |= is_console_tty(open_file);
-      watches_pipe |= is_pipe(open_file.vnode());
     }
     uint64_t now = microcore::now_ns();
     bool expired = !deadline.forever && now >= deadline.at_ns;
@@ -93,12 +121,13 @@ int64_t poll_entries(PollFd* entries, size_t count, Deadline deadline) {
     }
     microcore::WaitQueue* queue;
     uint64_t wake_at = deadline.forever ? 0 : deadline.at_ns;
-    if (watches_tty) {
+    if (sleep.tty)
       queue = &console_tty::readers();
-      if (watches_pipe && (wake_at == 0 || wake_at > now + kMixedSlice)) wake_at = now + kMixedSlice;
-    } else {
+    else if (sleep.device)
+      queue = sleep.device;
+    else
       queue = pipe_poll_queue();  // also the place to sleep out a pure timeout
-    }
+    if (sleep.mixed() && (wake_at == 0 || wake_at > now + kMixedSlice)) wake_at = now + kMixedSlice;
     unlock_bsd();
     if (!queue) {  // out of memory for the queue: degrade to yielding
       rtl::platform::irq_restore(interrupts);

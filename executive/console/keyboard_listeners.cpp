@@ -89,4 +89,12 @@ rtl::Result<size_t> read(Listener& listener, uint8_t* out, size_t length, bool n
   }
 }
 
+bool readable(const Listener& listener) {
+  return g_fanout.pending(listener) || __atomic_load_n(&g_ended, __ATOMIC_ACQUIRE);
+}
+
+microcore::WaitQueue* readers() {
+  return g_readers;
+}
+
 }  // namespace executive::keyboard_listeners

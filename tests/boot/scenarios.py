@@ -628,7 +628,8 @@ def scenario_keyboard(build):
     was restarted, and back in kernel mode; poweroff typed the same way ends
     the machine. Two programs reading /dev/kbd0 meanwhile each get every
     scancode of the first typed line, and the console still gets the line
-    (/dev/kbd0 shares the keys; it does not take them)."""
+    (/dev/kbd0 shares the keys; it does not take them); poll on /dev/kbd0
+    waits for a key."""
     with Boot(build, qmp=True) as boot:
         boot.expect(r"io: \\Device\\kbd0 \(ps2-keyboard\) in kernel mode", timeout=90)
         boot.expect(r"console: PS/2 keyboard attached \(US layout\)", timeout=90)
@@ -650,6 +651,17 @@ def scenario_keyboard(build):
                   f"/dev/kbd0 reader {reader} got {text.split()}, expected "
                   f"{[f'{code:02x}' for code in KBD_LINE_SCANCODES]}")
         print(f"both /dev/kbd0 readers got the line's {len(KBD_LINE_SCANCODES)} scancodes")
+        # poll: an idle /dev/kbd0 is not readable, so read -t (poll, then
+        # read) times out instead of blocking in read(); a key makes it so.
+        boot.send("(exec 3</dev/kbd0; read -t 1 -n 1 k <&3; echo kbd-poll-idle=$?)\n")
+        idle = boot.expect(r"kbd-poll-idle=(\d+)", timeout=30)
+        check(idle.group(1) != "0", "read -t on an idle /dev/kbd0 did not time out")
+        boot.send("(exec 3</dev/kbd0; echo kbd-poll-armed; read -t 30 -n 1 k <&3; "
+                  "echo kbd-poll-key=$?)\n")
+        boot.expect(r"kbd-poll-armed\s", timeout=30)
+        boot.send_keys("\n")  # the console gets an empty line, the reader its scancode
+        key = boot.expect(r"kbd-poll-key=(\d+)", timeout=45)
+        check(key.group(1) == "0", f"read -t after a key on /dev/kbd0 ended with {key.group(1)}")
         boot.send_keys("echo Shift:OK_\n")
         boot.expect(r"\nShift:OK_\s", timeout=30)
         # The commands that move the driver come on the serial line; the

@@ -20,6 +20,9 @@
 namespace executive::io {
 class DeviceObject;
 }
+namespace microcore {
+struct WaitQueue;
+}
 
 namespace executive::keyboard_listeners {
 
@@ -45,5 +48,10 @@ void unsubscribe(Listener& listener);
 // would_block (`nonblocking` and nothing queued), interrupted (a signal),
 // no_device (the source ended and nothing is left).
 rtl::Result<size_t> read(Listener& listener, uint8_t* out, size_t length, bool nonblocking);
+// For poll: true when read() would return at once (bytes are queued, or
+// the source ended); readers() is the queue woken when that may change
+// (every publish and the source's end). Null before attach().
+bool readable(const Listener& listener);
+microcore::WaitQueue* readers();
 
 }  // namespace executive::keyboard_listeners

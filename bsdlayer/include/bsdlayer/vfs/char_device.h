@@ -13,6 +13,10 @@
 
 #include "bsdlayer/vfs/sys_result.h"
 
+namespace microcore {
+struct WaitQueue;
+}
+
 namespace bsdlayer {
 
 struct CharDevice {
@@ -53,6 +57,12 @@ struct CharDevice {
   // descriptors dup'd and inherited from it (also under the VFS lock).
   SysResult<void*> (*open)(void* context, uint32_t flags) = nullptr;
   void (*release)(void* open_state) = nullptr;
+  // Optional, sleeping devices whose readiness changes (poll, select): the
+  // Linux poll bits that hold now (POLLIN, POLLOUT, POLLHUP) and, in
+  // `*queue`, the wait queue woken whenever they may have changed. Called
+  // under the VFS lock with interrupts off: it must not sleep. Without it a
+  // device is always ready, as Linux reports a file with no poll method.
+  int16_t (*poll)(void* context, microcore::WaitQueue** queue) = nullptr;
 };
 
 class CharDeviceRegistry {
