@@ -52,13 +52,15 @@ class ServerHost final : public drivers::DeviceHost {
   bool prepare_to_sleep(uint32_t* signals) {
     *signals = 0;
     if (!ring_.attached()) return true;
-    *signals = ring_.take_signals();
+    if (interrupt_bound_) *signals = ring_.take_signals();
     if (!*signals && ring_.prepare_to_sleep()) return true;
-    ring_.awake();
+    awake();
     return false;
   }
   void awake() {
-    if (ring_.attached()) ring_.awake();
+    if (!ring_.attached()) return;
+    ring_.awake();
+    if (interrupt_bound_) ring_.mark_running();
   }
   // A message to the kernel's port (any of the server -> kernel ids). It
   // waits to leave with the main loop's next receive, one trap for both
@@ -104,6 +106,9 @@ class ServerHost final : public drivers::DeviceHost {
   drivers::Memory persistent_;
   bool bad_reply_armed_ = false;
   bool refuse_stop_armed_ = false;
+  // The device's interrupt comes to our port: only then is the mailbox
+  // worth its two atomic operations per sleep.
+  bool interrupt_bound_ = false;
   drivers::RequestRingConsumer ring_;
   mach::InlineMessage& outgoing() { return buffers_[outgoing_index_]; }
 

@@ -124,7 +124,10 @@ rtl::Result<void> prepare(microcore::Task& task, DeviceObject& device, ServerTas
       TRY(microcore::map_kernel_memory(task, out.ring_physical, hal::kPageSize, true));
   uint32_t request_name = TRY(microcore::ipc_allocate_receive(task));
   out.requests = TRY(microcore::ipc_kernel_send_right(task, request_name));
-  microcore::ipc_attach_signal_mailbox(out.requests, mailbox_of(*out.ring));
+  // Only a device with an interrupt gains from it (a RAM disk's server is
+  // rung only when asleep).
+  if (device.info().bus != drivers::DeviceInfo::Bus::virtual_device)
+    microcore::ipc_attach_signal_mailbox(out.requests, mailbox_of(*out.ring));
   out.kernel_port = TRY(microcore::ipc_create_kernel_port(deliver, context));
   uint32_t kernel_name = TRY(microcore::ipc_insert_kernel_port_send(task, out.kernel_port));
   char arguments[64];

@@ -98,9 +98,11 @@ TEST(RequestRing, TheKernelsCountIgnoresWhatTheServerWrites) {
 
 // The server's half of the signal mailbox handshake (the kernel's half is
 // microcore's raise_signals, tested with the IPC core).
-TEST(RequestRingMailbox, AwakeSaysRunningAndTakingBeforeSleepStopsSayingIt) {
+TEST(RequestRingMailbox, RunningIsSaidOnlyByAServerThatUsesTheMailbox) {
   Ring ring;
   ring.server.awake();
+  EXPECT_EQ(ring.shared->signals.running, 0u);  // no interrupt: signals come by receive
+  ring.server.mark_running();
   EXPECT_EQ(ring.shared->signals.running, 1u);
   EXPECT_EQ(ring.server.take_signals(), 0u);  // nothing left: it may sleep
   EXPECT_EQ(ring.shared->signals.running, 0u);
@@ -108,7 +110,7 @@ TEST(RequestRingMailbox, AwakeSaysRunningAndTakingBeforeSleepStopsSayingIt) {
 
 TEST(RequestRingMailbox, BitsLeftWhileRunningAreTakenOnceAndKeepTheServerRunning) {
   Ring ring;
-  ring.server.awake();
+  ring.server.mark_running();
   __atomic_fetch_or(&ring.shared->signals.pending, 1u << 16, __ATOMIC_SEQ_CST);  // as the kernel
   EXPECT_EQ(ring.server.take_signals(), 1u << 16);
   EXPECT_EQ(ring.shared->signals.running, 1u);  // it handles them rather than sleep

@@ -116,13 +116,12 @@ class RequestRingConsumer {
     __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED);
     return false;
   }
-  // Awake again: the kernel need not ring while the server is running, and
-  // leaves signals in the mailbox.
-  void awake() {
-    __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED);
-    __atomic_store_n(&ring_->signals.running, 1u, __ATOMIC_RELAXED);
-  }
-  // See take_signals_before_sleep.
+  // Awake again: the kernel need not ring while the server is running.
+  void awake() { __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED); }
+  // The mailbox's half (for a server with an interrupt; one without has
+  // nothing to gain and leaves the words alone, so its signals always come
+  // by receive): say "running" when awake, and take_signals_before_sleep.
+  void mark_running() { __atomic_store_n(&ring_->signals.running, 1u, __ATOMIC_RELAXED); }
   uint32_t take_signals() { return take_signals_before_sleep(ring_->signals); }
 
  private:
