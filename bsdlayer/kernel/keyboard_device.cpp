@@ -9,6 +9,7 @@
 #include "keyboard_device.h"
 
 #include "bsdlayer/linux/fcntl.h"
+#include "bsdlayer/linux/poll.h"
 #include "executive/keyboard_listeners.h"
 
 namespace bsdlayer::keyboard_device {
@@ -30,13 +31,13 @@ SysResult<size_t> read(void* listener, uint64_t, void* buffer, size_t length, ui
                                 static_cast<uint8_t*>(buffer), length, flags & LINUX_O_NONBLOCK));
 }
 
-// Linux's POLLIN | POLLRDNORM: a read returns at once (with bytes, or
-// with ENODEV once the keyboard's reader has stopped).
-constexpr int16_t kReadable = 0x001 | 0x040;
-
+// Readable: a read returns at once (with bytes, or with ENODEV once the
+// keyboard's reader has stopped).
 int16_t poll(void* listener, microcore::WaitQueue** queue) {
   *queue = listeners::readers();
-  return listeners::readable(*static_cast<listeners::Listener*>(listener)) ? kReadable : 0;
+  return listeners::readable(*static_cast<listeners::Listener*>(listener))
+             ? LINUX_POLLIN | LINUX_POLLRDNORM
+             : 0;
 }
 
 SysResult<size_t> write(void*, uint64_t, const void*, size_t, uint32_t) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "bsdlayer/linux/fcntl.h"
+#include "bsdlayer/linux/poll.h"
 #include "bsdlayer/vfs/file_system.h"
 #include "rtl/alloc.h"
 #include "rtl/own_ptr.h"
@@ -11,7 +12,6 @@
 namespace bsdlayer {
 namespace {
 
-constexpr uint32_t kPollIn = 0x001, kPollOut = 0x004, kPollErr = 0x008, kPollHup = 0x010;
 
 // Shared by both ends; freed when both are closed.
 struct Pipe {
@@ -181,12 +181,12 @@ microcore::WaitQueue* pipe_wait_queue(const Vnode& vnode, bool for_write) {
 uint32_t pipe_poll_events(const Vnode& vnode) {
   const Pipe* pipe = pipe_of(vnode);
   if (is_read_end(vnode)) {
-    uint32_t events = pipe->count ? kPollIn : 0;
-    if (!pipe->writer_open) events |= kPollHup;
+    uint32_t events = pipe->count ? LINUX_POLLIN : 0;
+    if (!pipe->writer_open) events |= LINUX_POLLHUP;
     return events;
   }
-  if (!pipe->reader_open) return kPollOut | kPollErr;
-  return kPipeCapacity - pipe->count >= kPipeAtomicWrite ? kPollOut : 0;
+  if (!pipe->reader_open) return LINUX_POLLOUT | LINUX_POLLERR;
+  return kPipeCapacity - pipe->count >= kPipeAtomicWrite ? LINUX_POLLOUT : 0;
 }
 
 size_t pipe_readable_bytes(const Vnode& vnode) { return is_read_end(vnode) ? pipe_of(vnode)->count : 0; }

@@ -12,6 +12,7 @@
 // Signal masks of ppoll/pselect6 are ignored until signals exist.
 #include "bsdlayer/bsdlayer.h"
 #include "bsdlayer/linux/errno.h"
+#include "bsdlayer/linux/poll.h"
 #include "bsdlayer/linux/syscall_numbers.h"
 #include "bsdlayer/pipe.h"
 #include "bsdlayer/tty/line_discipline.h"
@@ -24,8 +25,6 @@ namespace {
 using linux_abi::Syscall;
 uint32_t nr(Syscall call) { return static_cast<uint32_t>(call); }
 
-constexpr int16_t kPollIn = 0x001, kPollPri = 0x002, kPollOut = 0x004, kPollErr = 0x008, kPollHup = 0x010,
-                  kPollNval = 0x020, kPollRdNorm = 0x040, kPollWrNorm = 0x100;
 constexpr uint64_t kMixedSlice = 10'000'000;  // ns
 constexpr uint64_t kNsPerSecond = 1'000'000'000;
 
@@ -75,17 +74,17 @@ int16_t file_events(const OpenFile& file, Sleep& sleep) {
     events = static_cast<int16_t>(pipe_poll_events(file.vnode()));
     sleep.pipe = true;
   } else if (is_console_tty(file)) {
-    events = (console_tty::discipline().can_read() ? kPollIn : 0) | kPollOut;
+    events = (console_tty::discipline().can_read() ? LINUX_POLLIN : 0) | LINUX_POLLOUT;
     sleep.tty = true;
   } else if (device && device->poll) {
     microcore::WaitQueue* queue = nullptr;
     events = device->poll(file.device_context(), &queue);
     sleep.add_device(queue);
   } else {
-    events = kPollIn | kPollOut;
+    events = LINUX_POLLIN | LINUX_POLLOUT;
   }
-  if (events & kPollIn) events |= kPollRdNorm;
-  if (events & kPollOut) events |= kPollWrNorm;
+  if (events & LINUX_POLLIN) events |= LINUX_POLLRDNORM;
+  if (events & LINUX_POLLOUT) events |= LINUX_POLLWRNORM;
   return events;
 }
 
@@ -104,12 +103,12 @@ int64_t poll_entries(PollFd* entries, size_t count, Deadline deadline) {
       if (entry.fd < 0) continue;
       auto file = files.get(entry.fd);
       if (file.is_error()) {
-        entry.revents = kPollNval;
+        entry.revents = LINUX_POLLNVAL;
         ++ready;
         continue;
       }
       const OpenFile& open_file = *file.value();
-      entry.revents = file_events(open_file, sleep) & (entry.events | kPollErr | kPollHup);
+      entry.revents = file_events(open_file, sleep) & (entry.events | LINUX_POLLERR | LINUX_POLLHUP);
       if (entry.revents) ++ready;
     }
     uint64_t now = microcore::now_ns();
@@ -212,9 +211,9 @@ int64_t do_select(int64_t nfds, uint64_t user_read, uint64_t user_write, uint64_
   for (int fd = 0; fd < nfds; ++fd) {
     uint64_t bit = uint64_t{1} << (fd % 64);
     int16_t events = 0;
-    if (sets[0][fd / 64] & bit) events |= kPollIn;
-    if (sets[1][fd / 64] & bit) events |= kPollOut;
-    if (sets[2][fd / 64] & bit) events |= kPollPri;
+    if (sets[0][fd / 64] & bit) events |= LINUX_POLLIN;
+    if (sets[1][fd / 64] & bit) events |= LINUX_POLLOUT;
+    if (sets[2][fd / 64] & bit) events |= LINUX_POLLPRI;
     if (events) entries[count++] = {fd, events, 0};
   }
   int64_t ready = poll_entries(entries, count, deadline);
@@ -224,18 +223,18 @@ int64_t do_select(int64_t nfds, uint64_t user_read, uint64_t user_write, uint64_
   int64_t bits = 0;
   for (size_t i = 0; i < count; ++i) {
     const PollFd& entry = entries[i];
-    if (entry.revents & kPollNval) return -LINUX_EBADF;
+    if (entry.revents & LINUX_POLLNVAL) return -LINUX_EBADF;
     uint64_t bit = uint64_t{1} << (entry.fd % 64);
     size_t word = static_cast<size_t>(entry.fd) / 64;
-    if ((entry.events & kPollIn) && (entry.revents & (kPollIn | kPollHup | kPollErr))) {
+    if ((entry.events & LINUX_POLLIN) && (entry.revents & (LINUX_POLLIN | LINUX_POLLHUP | LINUX_POLLERR))) {
       results[0][word] |= bit;
       ++bits;
     }
-    if ((entry.events & kPollOut) && (entry.revents & (kPollOut | kPollErr))) {
+    if ((entry.events & LINUX_POLLOUT) && (entry.revents & (LINUX_POLLOUT | LINUX_POLLERR))) {
       results[1][word] |= bit;
       ++bits;
     }
-    if ((entry.events & kPollPri) && (entry.revents & kPollPri)) {
+    if ((entry.events & LINUX_POLLPRI) && (entry.revents & LINUX_POLLPRI)) {
       results[2][word] |= bit;
       ++bits;
     }

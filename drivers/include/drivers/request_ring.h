@@ -55,17 +55,6 @@ struct RequestRing {
   alignas(64) IoRequest entries[kEntries];
 };
 
-// The server's half of the mailbox handshake. Stops saying "running" and
-// takes what was left; if anything was, says "running" again (the caller
-// handles the bits instead of sleeping).
-inline uint32_t take_signals_before_sleep(SignalMailbox& mailbox) {
-  __atomic_store_n(&mailbox.running, 0u, __ATOMIC_SEQ_CST);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  uint32_t bits = __atomic_exchange_n(&mailbox.pending, 0u, __ATOMIC_SEQ_CST);
-  if (bits) __atomic_store_n(&mailbox.running, 1u, __ATOMIC_RELAXED);
-  return bits;
-}
-
 // The kernel's side. `produced_` is its own count; the shared copy is only
 // published from it.
 class RequestRingProducer {
@@ -118,11 +107,20 @@ class RequestRingConsumer {
   }
   // Awake again: the kernel need not ring while the server is running.
   void awake() { __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED); }
-  // The mailbox's half (for a server with an interrupt; one without has
-  // nothing to gain and leaves the words alone, so its signals always come
-  // by receive): say "running" when awake, and take_signals_before_sleep.
+  // The server's half of the mailbox handshake, for a server with an
+  // interrupt (one without has nothing to gain and leaves the words alone,
+  // so its signals always come by receive): say "running" when awake; before
+  // sleeping, stop saying it and take what was left. If anything was, say
+  // "running" again: the caller handles the bits instead of sleeping.
   void mark_running() { __atomic_store_n(&ring_->signals.running, 1u, __ATOMIC_RELAXED); }
-  uint32_t take_signals() { return take_signals_before_sleep(ring_->signals); }
+  uint32_t take_signals() {
+    SignalMailbox& mailbox = ring_->signals;
+    __atomic_store_n(&mailbox.running, 0u, __ATOMIC_SEQ_CST);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint32_t bits = __atomic_exchange_n(&mailbox.pending, 0u, __ATOMIC_SEQ_CST);
+    if (bits) mark_running();
+    return bits;
+  }
 
  private:
   RequestRing* ring_;
