@@ -101,7 +101,7 @@ class ServerBackend final : public DriverBackend {
   // Sleeps until `done` (read under lock_) or failure or the deadline.
   void wait_for_answer(const bool& done, uint64_t deadline_ns);
   void send(int32_t id, const void* body, size_t size);
-  microcore::WakePlacement doorbell_wake() const;
+  microcore::WakePlacement doorbell_wake(bool device_busy) const;
 
   DeviceObject& device_;
   ServerTask task_;               // set by start(), released by destroy()
