@@ -111,8 +111,13 @@ class ServerHost final : public drivers::DeviceHost {
   bool interrupt_bound_ = false;
   drivers::RequestRingConsumer ring_;
   mach::InlineMessage& outgoing() { return buffers_[outgoing_index_]; }
+  // The next entry of the waiting kComplete, which it starts (or sends
+  // first, when it holds another message or is full). The driver's
+  // completion is written straight into it: no copy on the way.
+  drivers::IoRequest* next_completion();
 
-  mach::InlineMessage buffers_[2];
+  // Aligned for the IoRequest entries of a kComplete (next_completion).
+  alignas(alignof(drivers::IoRequest)) mach::InlineMessage buffers_[2];
   uint8_t outgoing_index_ = 0;
   mach_msg_size_t outgoing_size_ = 0;  // of outgoing(); 0: nothing waits
 };

@@ -43,19 +43,19 @@ bool RequestLedger::record(const drivers::IoRequest& request, uint64_t now_ns) {
   return true;
 }
 
+// The reply is checked where it lands, in `*done`: once accepted it equals
+// the recorded request in every field but the two the driver fills in, so
+// it is the answer itself and needs no second copy.
 ReplyVerdict RequestLedger::accept(const void* body, size_t size, drivers::IoRequest* done) {
   if (size != sizeof(drivers::IoRequest)) return ReplyVerdict::wrong_size;
-  drivers::IoRequest reply;
-  std::memcpy(&reply, body, sizeof reply);
+  const drivers::IoRequest& reply = *done;
+  std::memcpy(done, body, sizeof *done);
   size_t slot = slot_of(reply.tag);
   Entry* match = slot < kCapacity ? &entries_[slot] : nullptr;
   if (!match || !match->used || match->request.tag != reply.tag) return ReplyVerdict::unknown_tag;
   if (!same_request(match->request, reply)) return ReplyVerdict::altered;
   if (!plausible_status(reply.status)) return ReplyVerdict::bad_status;
   if (reply.transferred > reply.length) return ReplyVerdict::bad_length;
-  *done = match->request;
-  done->status = reply.status;
-  done->transferred = reply.transferred;
   match->used = false;
   --count_;
   return ReplyVerdict::ok;

@@ -46,7 +46,8 @@ class RequestLedger {
   // Gives requests recorded without a time the time `now_ns`.
   void stamp_unseen(uint64_t now_ns);
   // A kComplete body of `size` bytes. On ok the request leaves the ledger
-  // and `*done` is the original with the reply's status and transferred.
+  // and `*done` is the original with the reply's status and transferred;
+  // on a refusal `*done` holds whatever the server sent.
   ReplyVerdict accept(const void* body, size_t size, drivers::IoRequest* done);
   // A kComplete body: 1 to kMaxCompletions replies, accepted in order;
   // on_done(request) runs for each accepted one. Stops at the first bad
