@@ -42,13 +42,25 @@ constexpr uint8_t kIsaIrqs = 16;
 constexpr uint8_t kFirstIrqVector = 0x30;
 constexpr uint8_t kMsiVectors = hal::msi::kVectorCount;
 
-// A device that interrupts has finished work and may sit idle until its
-// driver reaps it and hands it more: the driver runs next, ahead of the
-// clients the completions wake (but without preempting the running thread;
-// in kernel mode the handler does that work on the spot). Doorbells from
-// clients stay at the back, so a server takes every queued request in one
-// pass rather than one per wakeup.
-constexpr WakePlacement kInterruptWake = WakePlacement::front;
+// Where an interrupt puts the driver server it wakes (never preempting the
+// running thread; in kernel mode the handler does the work on the spot).
+//
+// A legacy line belongs to a device with a byte or two of buffer (the
+// keyboard, a UART): it is served next, ahead of every ready thread, or
+// the next byte may be lost and a typed key waits behind other work.
+//
+// A message-signalled device has a completion queue (virtio): whatever it
+// finished waits there, and the server reaps all of it in one pass. Such
+// a server goes to the back of its level, behind the clients its last
+// answers woke, which then find it runnable and queue their next requests
+// in its ring without waking it: one run of the server reaps the
+// completions and passes the new requests on, where front placement took
+// two (reap first, then a doorbell for what the clients submitted). When
+// no one else is ready the two placements are the same, so a lone request
+// waits no longer. The executive's doorbell does the converse: it wakes a
+// disk server first only when its device is idle.
+constexpr WakePlacement kLineInterruptWake = WakePlacement::front;
+constexpr WakePlacement kMessageInterruptWake = WakePlacement::back;
 
 struct Binding {
   Task* owner;
@@ -64,7 +76,7 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
   auto irq = static_cast<uint8_t>(reinterpret_cast<uintptr_t>(context));
   (void)hal::interrupt_controller::set_isa_irq_masked(irq, true);
   g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
-    if (bindings[irq].port) ipc_raise_signals(bindings[irq].port, AMPHI_SIGNAL_IRQ(irq), kInterruptWake);
+    if (bindings[irq].port) ipc_raise_signals(bindings[irq].port, AMPHI_SIGNAL_IRQ(irq), kLineInterruptWake);
   });
 }
 
@@ -73,7 +85,8 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
 void on_msi(hal::TrapFrame&, void* context) {
   g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
     for (Binding& binding : bindings)
-      if (binding.owner == context && binding.port) ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI, kInterruptWake);
+      if (binding.owner == context && binding.port) ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI,
+                                                           kMessageInterruptWake);
   });
 }
 
