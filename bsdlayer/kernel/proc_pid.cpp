@@ -75,6 +75,17 @@ bool gen_status(int pid, ProcText& out) {
     out.appendf("VmData:\t{:8} kB\n", (process->brk_end - process->brk_start) / 1024);
   }
   out.appendf("Threads:\t{}\n", process->task ? process->task->thread_count() : 0);
+  // Signal sets as Linux prints them (bit n-1 for signal n): what waits,
+  // what is blocked, ignored and caught. Signals are process-directed here,
+  // so the thread's and the process's pending sets are one.
+  linux_abi::SigSet ignored = 0, caught = 0;
+  for (int signo = 1; signo <= linux_abi::kNSIG; ++signo) {
+    uint64_t handler = process->signals.action(signo).handler;
+    if (handler == linux_abi::kSIG_IGN) ignored |= linux_abi::sig_bit(signo);
+    else if (handler != linux_abi::kSIG_DFL) caught |= linux_abi::sig_bit(signo);
+  }
+  out.appendf("SigPnd:\t{:016x}\nShdPnd:\t{:016x}\nSigBlk:\t{:016x}\nSigIgn:\t{:016x}\nSigCgt:\t{:016x}\n",
+              process->signals.pending(), process->signals.pending(), process->signals.blocked(), ignored, caught);
   return true;
 }
 
