@@ -81,11 +81,15 @@ bool gen_status(int pid, ProcText& out) {
   linux_abi::SigSet ignored = 0, caught = 0;
   for (int signo = 1; signo <= linux_abi::kNSIG; ++signo) {
     uint64_t handler = process->signals.action(signo).handler;
-    if (handler == linux_abi::kSIG_IGN) ignored |= linux_abi::sig_bit(signo);
-    else if (handler != linux_abi::kSIG_DFL) caught |= linux_abi::sig_bit(signo);
+    if (handler == linux_abi::kSIG_IGN)
+      ignored |= linux_abi::sig_bit(signo);
+    else if (handler != linux_abi::kSIG_DFL)
+      caught |= linux_abi::sig_bit(signo);
   }
-  out.appendf("SigPnd:\t{:016x}\nShdPnd:\t{:016x}\nSigBlk:\t{:016x}\nSigIgn:\t{:016x}\nSigCgt:\t{:016x}\n",
-              process->signals.pending(), process->signals.pending(), process->signals.blocked(), ignored, caught);
+  out.appendf(
+      "SigPnd:\t{:016x}\nShdPnd:\t{:016x}\nSigBlk:\t{:016x}\nSigIgn:\t{:016x}\nSigCgt:\t{:016x}\n",
+      process->signals.pending(), process->signals.pending(), process->signals.blocked(), ignored,
+      caught);
   return true;
 }
 

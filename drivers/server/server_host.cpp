@@ -36,9 +36,11 @@ drivers::IoRequest* ServerHost::next_completion() {
   constexpr size_t kHeader = sizeof(mach_msg_header_t);
   constexpr size_t kEntry = sizeof(drivers::IoRequest);
   // Entries follow the header back to back, each on its own alignment.
-  static_assert(kHeader % alignof(drivers::IoRequest) == 0 && kEntry % alignof(drivers::IoRequest) == 0);
+  static_assert(kHeader % alignof(drivers::IoRequest) == 0 &&
+                kEntry % alignof(drivers::IoRequest) == 0);
   static_assert(sizeof(mach::InlineMessage) % alignof(drivers::IoRequest) == 0);  // both buffers
-  static_assert(kHeader + drivers::protocol::kMaxCompletions * kEntry <= sizeof(mach::InlineMessage));
+  static_assert(kHeader + drivers::protocol::kMaxCompletions * kEntry <=
+                sizeof(mach::InlineMessage));
   if (outgoing_size_ && (outgoing().header.msgh_id != drivers::protocol::kComplete ||
                          outgoing_size_ == kHeader + drivers::protocol::kMaxCompletions * kEntry))
     flush();

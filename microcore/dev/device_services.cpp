@@ -76,7 +76,8 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
   auto irq = static_cast<uint8_t>(reinterpret_cast<uintptr_t>(context));
   (void)hal::interrupt_controller::set_isa_irq_masked(irq, true);
   g_bindings.with([&](Binding (&bindings)[kIsaIrqs]) {
-    if (bindings[irq].port) ipc_raise_signals(bindings[irq].port, AMPHI_SIGNAL_IRQ(irq), kLineInterruptWake);
+    if (bindings[irq].port)
+      ipc_raise_signals(bindings[irq].port, AMPHI_SIGNAL_IRQ(irq), kLineInterruptWake);
   });
 }
 
@@ -85,8 +86,8 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
 void on_msi(hal::TrapFrame&, void* context) {
   g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
     for (Binding& binding : bindings)
-      if (binding.owner == context && binding.port) ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI,
-                                                           kMessageInterruptWake);
+      if (binding.owner == context && binding.port)
+        ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI, kMessageInterruptWake);
   });
 }
 
