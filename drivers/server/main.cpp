@@ -82,7 +82,7 @@ void start(Server& server, const Received& message) {
 void refuse(Server& server, drivers::IoRequest& request, int32_t status) {
   request.status = status;
   request.transferred = 0;
-  server.host.send_to_kernel(protocol::kComplete, &request, sizeof request);
+  server.host.answer(request);
 }
 
 void stop(Server& server) {

@@ -23,40 +23,23 @@ void ServerHost::configure(const drivers::protocol::StartBody& start) {
 }
 
 void ServerHost::send_to_kernel(int32_t id, const void* body, size_t size) {
-  if (id == drivers::protocol::kComplete && size == sizeof(drivers::IoRequest)) {
-    memcpy(next_completion(), body, size);
-    return;
-  }
   flush();
   outgoing_size_ = mach::make_message(&outgoing(), kernel_, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL,
                                       0, id, body, size);
 }
 
-drivers::IoRequest* ServerHost::next_completion() {
-  constexpr size_t kHeader = sizeof(mach_msg_header_t);
-  constexpr size_t kEntry = sizeof(drivers::IoRequest);
-  // Entries follow the header back to back, each on its own alignment.
-  static_assert(kHeader % alignof(drivers::IoRequest) == 0 &&
-                kEntry % alignof(drivers::IoRequest) == 0);
-  static_assert(sizeof(mach::InlineMessage) % alignof(drivers::IoRequest) == 0);  // both buffers
-  static_assert(kHeader + drivers::protocol::kMaxCompletions * kEntry <=
-                sizeof(mach::InlineMessage));
-  if (outgoing_size_ && (outgoing().header.msgh_id != drivers::protocol::kComplete ||
-                         outgoing_size_ == kHeader + drivers::protocol::kMaxCompletions * kEntry))
-    flush();
-  mach::InlineMessage& message = outgoing();
-  if (!outgoing_size_) {
-    message.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
-    message.header.msgh_remote_port = kernel_;
-    message.header.msgh_local_port = MACH_PORT_NULL;
-    message.header.msgh_voucher_port = MACH_PORT_NULL;
-    message.header.msgh_id = drivers::protocol::kComplete;
-    outgoing_size_ = kHeader;
+void ServerHost::answer(const drivers::IoRequest& request) {
+  if (!bad_reply_armed_) {
+    ring_.complete(request);
+    return;
   }
-  auto* entry = reinterpret_cast<drivers::IoRequest*>(message.bytes + (outgoing_size_ - kHeader));
-  outgoing_size_ += mach_msg_size_t(kEntry);
-  message.header.msgh_size = outgoing_size_;
-  return entry;
+  // A reply that cannot be right: a tag nobody issued and a positive status.
+  bad_reply_armed_ = false;
+  drivers::IoRequest garbage = request;
+  garbage.tag ^= 0x5a5a5a5a00000000ull;
+  garbage.status = 77;
+  garbage.transferred = ~0u;
+  ring_.complete(garbage);
 }
 
 void ServerHost::flush() {
@@ -143,16 +126,8 @@ void ServerHost::acknowledge_interrupt() {
 }
 
 void ServerHost::complete(drivers::IoRequest& request) {
-  drivers::IoRequest* reply = next_completion();
-  *reply = request;
+  answer(request);
   release_slot(request);  // the driver is done with it; so is the slot
-  if (bad_reply_armed_) {
-    // A reply that cannot be right: a tag nobody issued and a positive status.
-    bad_reply_armed_ = false;
-    reply->tag ^= 0x5a5a5a5a00000000ull;
-    reply->status = 77;
-    reply->transferred = ~0u;
-  }
 }
 
 void ServerHost::park(const drivers::IoRequest& request) {

@@ -7,8 +7,8 @@
 //                        (legacy line), delivered to the request port
 //   I/O ports            in/out instructions (the TSS bitmap admits ours)
 //   requests             the RequestRing page the kernel fills
-//   completions          kComplete messages to the kernel's port, as many
-//                        per message as were completed since the last one
+//   completions          the RequestRing's completion side; the kernel takes
+//                        them when the main loop next enters a receive
 //   parked requests      kParked messages (the watchdog leaves them alone)
 // The transfer area and persistent memory were mapped by the kernel before
 // the server ran; kStart says where. The kernel checks every trap, so a
@@ -64,10 +64,13 @@ class ServerHost final : public drivers::DeviceHost {
   }
   // A message to the kernel's port (any of the server -> kernel ids). It
   // waits to leave with the main loop's next receive, one trap for both
-  // (as Mach's mach_msg_server replies). Completions join the waiting
-  // kComplete; any other message sends the waiting one first, so the kernel
-  // hears everything in the order it happened.
+  // (as Mach's mach_msg_server replies); a second message sends the waiting
+  // one first. The kernel takes the completions published before a message
+  // ahead of it, so it hears everything in the order it happened.
   void send_to_kernel(int32_t id, const void* body, size_t size);
+  // Publishes `request`'s completion (the kernel takes it at our next
+  // receive): for a request the driver never saw, which holds no slot.
+  void answer(const drivers::IoRequest& request);
   // The buffer for the main loop's next mach_msg: it holds the waiting
   // message (`*size` bytes, 0 when none waits), to be sent, and receives
   // the next one. Later messages to the kernel are written to the other
@@ -111,13 +114,8 @@ class ServerHost final : public drivers::DeviceHost {
   bool interrupt_bound_ = false;
   drivers::RequestRingConsumer ring_;
   mach::InlineMessage& outgoing() { return buffers_[outgoing_index_]; }
-  // The next entry of the waiting kComplete, which it starts (or sends
-  // first, when it holds another message or is full). The driver's
-  // completion is written straight into it: no copy on the way.
-  drivers::IoRequest* next_completion();
 
-  // Aligned for the IoRequest entries of a kComplete (next_completion).
-  alignas(alignof(drivers::IoRequest)) mach::InlineMessage buffers_[2];
+  mach::InlineMessage buffers_[2];
   uint8_t outgoing_index_ = 0;
   mach_msg_size_t outgoing_size_ = 0;  // of outgoing(); 0: nothing waits
 };

@@ -21,7 +21,6 @@ static_assert(sizeof(protocol::InjectBody) % 4 == 0);
 static_assert(protocol::kDoorbellSignal == AMPHI_SIGNAL_SERVICE(0));
 static_assert(RequestLedger::kCapacity >= DeviceObject::kSlots);
 static_assert(drivers::RequestRing::kEntries >= RequestLedger::kCapacity);
-static_assert(protocol::kMaxCompletions >= RequestLedger::kCapacity);
 
 namespace {
 constexpr int kKilledStatus = 137;  // as a shell reports SIGKILL
@@ -31,15 +30,34 @@ void ServerBackend::deliver(void* context, int32_t id, const void* body, size_t 
   static_cast<ServerBackend*>(context)->on_reply(id, body, size);
 }
 
+void ServerBackend::receiving(void* context) {
+  auto* backend = static_cast<ServerBackend*>(context);
+  rtl::SpinlockGuard guard(backend->lock_);
+  backend->take_completions_locked();
+}
+
+// The completions the server published in the ring since we last looked,
+// in its order. Runs under the IPC lock in the server's context: from its
+// receive (the request port's hook) or its message to our port, before we
+// hear what the message says.
+void ServerBackend::take_completions_locked() {
+  if (failed_ || stopped_ || (phase_ != Phase::running && phase_ != Phase::stopping)) return;
+  ReplyVerdict verdict = ledger_.accept_completions(
+      ring_, [this](const drivers::IoRequest& done) { device_.complete(done); });
+  if (verdict != ReplyVerdict::ok) {
+    rtl::pr_warn("io: {}: server completion refused: {}", device_.name(), verdict_name(verdict));
+    fail_locked("bad reply");
+  }
+}
+
 // Runs under the IPC lock, in the server's mach_msg (kernel_port.h).
 void ServerBackend::on_reply(int32_t id, const void* body, size_t size) {
   rtl::SpinlockGuard guard(lock_);
+  // What the server completed before it sent this comes first.
+  take_completions_locked();
   if (failed_ || stopped_) return;  // a failed server is not listened to
   ReplyVerdict verdict = ReplyVerdict::ok;
-  if (id == protocol::kComplete && (phase_ == Phase::running || phase_ == Phase::stopping)) {
-    verdict = ledger_.accept_completions(
-        body, size, [this](const drivers::IoRequest& done) { device_.complete(done); });
-  } else if (id == protocol::kStarted && phase_ == Phase::starting && !started_) {
+  if (id == protocol::kStarted && phase_ == Phase::starting && !started_) {
     verdict = check_started(body, size, &started_body_);
     started_ = verdict == ReplyVerdict::ok;
   } else if (id == protocol::kStopped && phase_ == Phase::stopping) {
@@ -100,7 +118,7 @@ void ServerBackend::send(int32_t id, const void* body, size_t size) {
 
 drivers::StartStatus ServerBackend::start(const drivers::SavedState* state, bool injected_failure,
                                           drivers::Geometry* geometry) {
-  auto spawned = spawn_server_task(device_, deliver, this);
+  auto spawned = spawn_server_task(device_, {deliver, receiving, this});
   if (spawned.is_error()) {
     rtl::pr_err("io: {}: cannot start a driver server: {}", device_.name(), spawned.error().what());
     return drivers::StartStatus::failed;

@@ -8,9 +8,14 @@
 //            (request_ring.h; a kParked answer takes it off the watchdog's
 //            clock)
 //   cancel   kCancelParked: parked requests come back as kIoCancelled
-//   replies  arrive on a kernel port (microcore/ipc/kernel_port.h): deliver
-//            runs in the server's mach_msg, checks each reply
-//            (server_replies.h) and completes the request at once
+//   complete the server publishes completions in the ring; we take them
+//            each time it enters a receive on its request port (the port's
+//            receive hook, in its mach_msg), check each against the ledger
+//            (server_replies.h) and complete the request at once
+//   replies  the other answers arrive on a kernel port
+//            (microcore/ipc/kernel_port.h): deliver runs in the server's
+//            mach_msg, takes the completions published before, then checks
+//            the reply
 //   failure  a bad reply, the task's death (exit observer) or the watchdog
 //            (server_watchdog.cpp) mark the backend failed, once; then it
 //            completes nothing and the device object replays
@@ -60,16 +65,22 @@ struct ServerTask {
   uint64_t ring_address = 0;             // in the task
   microcore::Task* suspended = nullptr;  // until resume_server_task
 };
+// What the kernel runs on a server's behalf, under the IPC lock in the
+// server's mach_msg: `deliver` for each message to the kernel port,
+// `receiving` each time it enters a receive on its request port.
+struct ServerCallbacks {
+  void (*deliver)(void* context, int32_t id, const void* body, size_t size);
+  void (*receiving)(void* context);
+  void* context;
+};
 // Spawns drvserver suspended for `device`, grants it the device's
-// resources, maps its memory and makes its ports (replies delivered to
-// deliver(context, ...)). Nothing is left behind on error. The task runs
-// once resume_server_task is called (after the caller can observe its
-// death).
-rtl::Result<ServerTask> spawn_server_task(DeviceObject& device,
-                                          void (*deliver)(void*, int32_t, const void*, size_t),
-                                          void* context);
+// resources, maps its memory and makes its ports, with `callbacks`
+// attached. Nothing is left behind on error. The task runs once
+// resume_server_task is called (after the caller can observe its death).
+rtl::Result<ServerTask> spawn_server_task(DeviceObject& device, const ServerCallbacks& callbacks);
 void resume_server_task(ServerTask& task);
-// Releases the kernel's ports (the task must be dead or dying).
+// Releases the kernel's ports (the task must be dead or dying); the
+// callbacks are never called again once it returns.
 void release_server_ports(ServerTask& task);
 // Frees the request ring's page: only once the task is gone or never ran,
 // since it stays mapped in the task until then.
@@ -96,6 +107,8 @@ class ServerBackend final : public DriverBackend {
   enum class Phase : uint8_t { spawning, starting, running, stopping, stopped };
   static void deliver(void* context, int32_t id, const void* body, size_t size);
   void on_reply(int32_t id, const void* body, size_t size);
+  static void receiving(void* context);  // the request port's receive hook
+  void take_completions_locked();
   // Under lock_: marks the backend failed (once) and tells whoever waits.
   void fail_locked(const char* reason);
   // Sleeps until `done` (read under lock_) or failure or the deadline.
@@ -116,7 +129,7 @@ class ServerBackend final : public DriverBackend {
   bool stopped_ = false;
   drivers::SavedState saved_;
   RequestLedger ledger_;
-  drivers::RequestRingProducer ring_;  // requests on their way to the server
+  drivers::RequestRingProducer ring_;  // requests to the server, completions back
   uint32_t probes_ = 0;                // liveness probes unanswered
   uint64_t probe_since_ns_ = 0;        // when the oldest of them was sent
   uint64_t last_probe_ns_ = 0;

@@ -22,6 +22,7 @@ const char* verdict_name(ReplyVerdict verdict) {
     case ReplyVerdict::ok: return "ok";
     case ReplyVerdict::wrong_size: return "wrong size";
     case ReplyVerdict::unknown_tag: return "unknown tag";
+    case ReplyVerdict::too_many: return "too many completions";
     case ReplyVerdict::altered: return "altered request";
     case ReplyVerdict::bad_status: return "bad status";
     case ReplyVerdict::bad_length: return "bad length";
@@ -43,13 +44,10 @@ bool RequestLedger::record(const drivers::IoRequest& request, uint64_t now_ns) {
   return true;
 }
 
-// The reply is checked where it lands, in `*done`: once accepted it equals
-// the recorded request in every field but the two the driver fills in, so
-// it is the answer itself and needs no second copy.
-ReplyVerdict RequestLedger::accept(const void* body, size_t size, drivers::IoRequest* done) {
-  if (size != sizeof(drivers::IoRequest)) return ReplyVerdict::wrong_size;
-  const drivers::IoRequest& reply = *done;
-  std::memcpy(done, body, sizeof *done);
+// Once accepted, the reply equals the recorded request in every field but
+// the two the driver fills in, so it is the answer itself: no copy back out
+// of the ledger.
+ReplyVerdict RequestLedger::accept(const drivers::IoRequest& reply) {
   size_t slot = slot_of(reply.tag);
   Entry* match = slot < kCapacity ? &entries_[slot] : nullptr;
   if (!match || !match->used || match->request.tag != reply.tag) return ReplyVerdict::unknown_tag;

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "drivers/io_request.h"
+#include "drivers/request_ring.h"
 #include "drivers/server_protocol.h"
 
 namespace executive::io {
@@ -20,6 +21,7 @@ enum class ReplyVerdict : uint8_t {
   ok,
   wrong_size,    // the body is not the size the message id calls for
   unknown_tag,   // completes nothing we handed over (or completes it twice)
+  too_many,      // more completions published than requests outstanding
   altered,       // operation, offset, length or buffer differ from the request
   bad_status,    // not 0 and not a negative errno
   bad_length,    // transferred more than asked
@@ -45,21 +47,22 @@ class RequestLedger {
   bool record(const drivers::IoRequest& request, uint64_t now_ns);
   // Gives requests recorded without a time the time `now_ns`.
   void stamp_unseen(uint64_t now_ns);
-  // A kComplete body of `size` bytes. On ok the request leaves the ledger
-  // and `*done` is the original with the reply's status and transferred;
-  // on a refusal `*done` holds whatever the server sent.
-  ReplyVerdict accept(const void* body, size_t size, drivers::IoRequest* done);
-  // A kComplete body: 1 to kMaxCompletions replies, accepted in order;
-  // on_done(request) runs for each accepted one. Stops at the first bad
-  // reply and returns its verdict: those before it stay answered.
+  // A completion the server published (a copy the server can no longer
+  // change). On ok the request leaves the ledger, and `reply` is the
+  // recorded request with the driver's status and transferred: it answers
+  // one we handed over, unchanged in every other field.
+  ReplyVerdict accept(const drivers::IoRequest& reply);
+  // Every completion the server published in `ring` since the last call,
+  // in its order; on_done(request) runs for each accepted one. Stops at the
+  // first bad one and returns its verdict: those before it stay answered.
+  // A count beyond what is outstanding is refused before any is read.
   template <typename OnDone>
-  ReplyVerdict accept_completions(const void* body, size_t size, OnDone&& on_done) {
-    constexpr size_t kEntry = sizeof(drivers::IoRequest);
-    if (size == 0 || size % kEntry || size / kEntry > drivers::protocol::kMaxCompletions)
-      return ReplyVerdict::wrong_size;
-    for (size_t offset = 0; offset < size; offset += kEntry) {
-      drivers::IoRequest done;
-      ReplyVerdict verdict = accept(static_cast<const uint8_t*>(body) + offset, kEntry, &done);
+  ReplyVerdict accept_completions(drivers::RequestRingProducer& ring, OnDone&& on_done) {
+    uint32_t waiting = ring.completions_waiting();
+    if (waiting > count_) return ReplyVerdict::too_many;
+    for (; waiting; --waiting) {
+      drivers::IoRequest done = ring.take_completion();
+      ReplyVerdict verdict = accept(done);
       if (verdict != ReplyVerdict::ok) return verdict;
       on_done(done);
     }

@@ -112,7 +112,7 @@ amphi_signal_mailbox_t* mailbox_of(drivers::RequestRing& ring) {
 // Everything after the task exists and before it runs; on error the caller
 // kills the task, whose death releases all of it but `out`'s ports.
 rtl::Result<void> prepare(microcore::Task& task, DeviceObject& device, ServerTask& out,
-                          void (*deliver)(void*, int32_t, const void*, size_t), void* context) {
+                          const ServerCallbacks& callbacks) {
   TRY(grant_device(task, device.info()));
   out.transfer_address = TRY(map_memory(task, device.transfer()));
   out.persistent_address = TRY(map_memory(task, device.persistent()));
@@ -128,7 +128,9 @@ rtl::Result<void> prepare(microcore::Task& task, DeviceObject& device, ServerTas
   // rung only when asleep).
   if (device.info().bus != drivers::DeviceInfo::Bus::virtual_device)
     microcore::ipc_attach_signal_mailbox(out.requests, mailbox_of(*out.ring));
-  out.kernel_port = TRY(microcore::ipc_create_kernel_port(deliver, context));
+  // Completions are taken from the ring when the server receives.
+  microcore::ipc_attach_receive_hook(out.requests, callbacks.receiving, callbacks.context);
+  out.kernel_port = TRY(microcore::ipc_create_kernel_port(callbacks.deliver, callbacks.context));
   uint32_t kernel_name = TRY(microcore::ipc_insert_kernel_port_send(task, out.kernel_port));
   char arguments[64];
   size_t length = rtl::format_to_buffer(arguments, sizeof arguments, "{} {} {}", device.name(),
@@ -138,16 +140,14 @@ rtl::Result<void> prepare(microcore::Task& task, DeviceObject& device, ServerTas
 
 }  // namespace
 
-rtl::Result<ServerTask> spawn_server_task(DeviceObject& device,
-                                          void (*deliver)(void*, int32_t, const void*, size_t),
-                                          void* context) {
+rtl::Result<ServerTask> spawn_server_task(DeviceObject& device, const ServerCallbacks& callbacks) {
   CpioEntry program = TRY(find_server_program());
   microcore::Task* task =
       TRY(microcore::spawn_program_suspended("drvserver", program.data, program.size, ""));
   ServerTask out;
   out.task_id = task->id();
   out.suspended = task;
-  auto prepared = prepare(*task, device, out, deliver, context);
+  auto prepared = prepare(*task, device, out, callbacks);
   if (prepared.is_error()) {
     task->kill(137);
     microcore::resume_program(*task);  // it ends before reaching user mode
@@ -164,8 +164,12 @@ void resume_server_task(ServerTask& task) {
 }
 
 void release_server_ports(ServerTask& task) {
-  // The mailbox is in the ring's page, which may be freed from now on.
-  if (task.requests) microcore::ipc_attach_signal_mailbox(task.requests, nullptr);
+  // The mailbox is in the ring's page, which may be freed from now on, and
+  // the hook's context may go too.
+  if (task.requests) {
+    microcore::ipc_attach_signal_mailbox(task.requests, nullptr);
+    microcore::ipc_attach_receive_hook(task.requests, nullptr, nullptr);
+  }
   if (task.kernel_port) microcore::ipc_destroy_kernel_port(task.kernel_port);
   if (task.requests) microcore::ipc_release_kernel_send_right(task.requests);
   task.kernel_port = nullptr;

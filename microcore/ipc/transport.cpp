@@ -69,6 +69,7 @@ ReceiveResult receive(IpcSpace& receiver, mach_port_name_t name, mach_msg_size_t
   Port* port = nullptr;
   if (entry->bits & RightReceive) {
     port = entry->port;
+    if (port->receive_hook.run) port->receive_hook.run(port->receive_hook.context);
   } else if (entry->bits & RightPortSet) {
     port = port_set_first_nonempty(*entry->set);
   } else {

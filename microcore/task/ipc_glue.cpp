@@ -279,6 +279,11 @@ void ipc_attach_signal_mailbox(ipc::Port* port, amphi_signal_mailbox_t* mailbox)
   port->mailbox = mailbox;
 }
 
+void ipc_attach_receive_hook(ipc::Port* port, void (*run)(void* context), void* context) {
+  rtl::SpinlockGuard guard(g_ipc_lock);
+  port->receive_hook = {run, run ? context : nullptr};
+}
+
 rtl::Result<uint32_t> ipc_allocate_receive(Task& task) {
   if (!task.ipc_space) return rtl::Error(rtl::Errc::not_supported, "task has no IPC space");
   rtl::SpinlockGuard guard(g_ipc_lock);

@@ -1,6 +1,8 @@
 // The server host's reply checks (executive/io/server_replies.cpp).
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "../../executive/io/server_replies.h"
 
 using namespace executive::io;
@@ -33,41 +35,35 @@ TEST(ServerReplies, AcceptsACompletionOfARecordedRequestOnce) {
   EXPECT_EQ(ledger.outstanding(), 1u);
   EXPECT_EQ(ledger.oldest_ns(), 1000u);
   IoRequest reply = answered(request(0x105), drivers::kIoOk, 4096);
-  IoRequest done;
-  EXPECT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::ok);
-  EXPECT_EQ(done.tag, 0x105u);
-  EXPECT_EQ(done.transferred, 4096u);
+  EXPECT_EQ(ledger.accept(reply), ReplyVerdict::ok);
   EXPECT_EQ(ledger.outstanding(), 0u);
   EXPECT_EQ(ledger.oldest_ns(), 0u);
   // The same completion again answers nothing outstanding.
-  EXPECT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::unknown_tag);
+  EXPECT_EQ(ledger.accept(reply), ReplyVerdict::unknown_tag);
 }
 
 TEST(ServerReplies, RefusesWhatCannotBeRight) {
   RequestLedger ledger;
   ASSERT_TRUE(ledger.record(request(7), 5));
-  IoRequest done;
   IoRequest unknown = answered(request(8), 0, 0);
-  EXPECT_EQ(ledger.accept(&unknown, sizeof unknown, &done), ReplyVerdict::unknown_tag);
+  EXPECT_EQ(ledger.accept(unknown), ReplyVerdict::unknown_tag);
   IoRequest stale = answered(request(0x100 | 7), 0, 0);  // slot 7, an older generation
-  EXPECT_EQ(ledger.accept(&stale, sizeof stale, &done), ReplyVerdict::unknown_tag);
+  EXPECT_EQ(ledger.accept(stale), ReplyVerdict::unknown_tag);
   IoRequest nowhere = answered(request(0xff), 0, 0);
-  EXPECT_EQ(ledger.accept(&nowhere, sizeof nowhere, &done), ReplyVerdict::unknown_tag);
+  EXPECT_EQ(ledger.accept(nowhere), ReplyVerdict::unknown_tag);
   IoRequest altered = answered(request(7), 0, 0);
   altered.offset = 0;  // a server may not redirect the request
-  EXPECT_EQ(ledger.accept(&altered, sizeof altered, &done), ReplyVerdict::altered);
+  EXPECT_EQ(ledger.accept(altered), ReplyVerdict::altered);
   IoRequest positive = answered(request(7), 12, 0);
-  EXPECT_EQ(ledger.accept(&positive, sizeof positive, &done), ReplyVerdict::bad_status);
+  EXPECT_EQ(ledger.accept(positive), ReplyVerdict::bad_status);
   IoRequest huge = answered(request(7), -100000, 0);
-  EXPECT_EQ(ledger.accept(&huge, sizeof huge, &done), ReplyVerdict::bad_status);
+  EXPECT_EQ(ledger.accept(huge), ReplyVerdict::bad_status);
   IoRequest overlong = answered(request(7), 0, 4097);
-  EXPECT_EQ(ledger.accept(&overlong, sizeof overlong, &done), ReplyVerdict::bad_length);
+  EXPECT_EQ(ledger.accept(overlong), ReplyVerdict::bad_length);
   IoRequest fine = answered(request(7), drivers::kIoError, 0);
-  EXPECT_EQ(ledger.accept(&fine, sizeof fine - 4, &done), ReplyVerdict::wrong_size);
   // None of the refusals consumed the request.
   EXPECT_EQ(ledger.outstanding(), 1u);
-  EXPECT_EQ(ledger.accept(&fine, sizeof fine, &done), ReplyVerdict::ok);
-  EXPECT_EQ(done.status, drivers::kIoError);
+  EXPECT_EQ(ledger.accept(fine), ReplyVerdict::ok);
 }
 
 TEST(ServerReplies, LedgerIsBoundedAndRefusesDuplicateTags) {
@@ -119,9 +115,7 @@ TEST(ServerReplies, ParkedRequestsAreNotTimedButStillCompleteOnce) {
   EXPECT_EQ(ledger.outstanding(), 2u);
   // Handed back for a switch: a negative errno like any other.
   IoRequest reply = answered(request(0x201), drivers::kIoCancelled, 0);
-  IoRequest done;
-  EXPECT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::ok);
-  EXPECT_EQ(done.status, drivers::kIoCancelled);
+  EXPECT_EQ(ledger.accept(reply), ReplyVerdict::ok);
   // A slot reused by a fresh request is timed again.
   ASSERT_TRUE(ledger.record(request(0x401), 300));
   EXPECT_EQ(ledger.oldest_ns(), 300u);
@@ -136,52 +130,73 @@ TEST(ServerReplies, RefusesParkingWhatItNeverHanded) {
   EXPECT_EQ(ledger.oldest_ns(), 100u);
 }
 
-TEST(ServerReplies, AcceptsABatchOfCompletionsInOrder) {
+// Completions as the server publishes them: in the request ring's page.
+struct Published {
+  std::unique_ptr<drivers::RequestRing> page = std::make_unique<drivers::RequestRing>();
+  drivers::RequestRingProducer kernel{page.get()};
+  drivers::RequestRingConsumer server{page.get()};
+};
+
+TEST(ServerReplies, AcceptsPublishedCompletionsInOrderOnce) {
   RequestLedger ledger;
+  Published ring;
   for (uint64_t slot = 0; slot < 3; ++slot)
     ASSERT_TRUE(ledger.record(request(0x100 + slot), 10 + slot));
-  IoRequest batch[3] = {answered(request(0x102), drivers::kIoOk, 4096),
-                        answered(request(0x100), drivers::kIoError, 0),
-                        answered(request(0x101), drivers::kIoOk, 512)};
+  ring.server.complete(answered(request(0x102), drivers::kIoOk, 4096));
+  ring.server.complete(answered(request(0x100), drivers::kIoError, 0));
+  ring.server.complete(answered(request(0x101), drivers::kIoOk, 512));
   uint64_t order[3] = {};
   size_t seen = 0;
-  auto verdict = ledger.accept_completions(
-      batch, sizeof batch, [&](const IoRequest& done) { order[seen++] = done.tag; });
-  EXPECT_EQ(verdict, ReplyVerdict::ok);
+  auto record = [&](const IoRequest& done) { order[seen++] = done.tag; };
+  EXPECT_EQ(ledger.accept_completions(ring.kernel, record), ReplyVerdict::ok);
   ASSERT_EQ(seen, 3u);
   EXPECT_EQ(order[0], 0x102u);
   EXPECT_EQ(order[1], 0x100u);
   EXPECT_EQ(order[2], 0x101u);
   EXPECT_EQ(ledger.outstanding(), 0u);
+  // Taken: looking again finds nothing new.
+  EXPECT_EQ(ledger.accept_completions(ring.kernel, record), ReplyVerdict::ok);
+  EXPECT_EQ(seen, 3u);
 }
 
-TEST(ServerReplies, ABadEntryStopsTheBatchAndKeepsWhatCameBefore) {
+TEST(ServerReplies, ABadCompletionStopsTheTakingAndKeepsWhatCameBefore) {
   RequestLedger ledger;
+  Published ring;
   ASSERT_TRUE(ledger.record(request(0x100), 1));
   ASSERT_TRUE(ledger.record(request(0x101), 1));
   ASSERT_TRUE(ledger.record(request(0x102), 1));
-  IoRequest forged = answered(request(0x107), drivers::kIoOk, 4096);  // never handed over
-  IoRequest batch[3] = {answered(request(0x100), drivers::kIoOk, 4096), forged,
-                        answered(request(0x101), drivers::kIoOk, 4096)};
+  ring.server.complete(answered(request(0x100), drivers::kIoOk, 4096));
+  ring.server.complete(answered(request(0x107), drivers::kIoOk, 4096));  // never handed over
+  ring.server.complete(answered(request(0x101), drivers::kIoOk, 4096));
   size_t seen = 0;
-  auto verdict = ledger.accept_completions(batch, sizeof batch, [&](const IoRequest&) { ++seen; });
-  EXPECT_EQ(verdict, ReplyVerdict::unknown_tag);
+  auto count = [&](const IoRequest&) { ++seen; };
+  EXPECT_EQ(ledger.accept_completions(ring.kernel, count), ReplyVerdict::unknown_tag);
   EXPECT_EQ(seen, 1u);
   EXPECT_EQ(ledger.outstanding(), 2u);  // 0x101 and 0x102 still wait
 }
 
-TEST(ServerReplies, ABatchMustBeWholeRepliesAndNotEmpty) {
+TEST(ServerReplies, AScribbledCountIsRefusedBeforeAnyEntryIsRead) {
   RequestLedger ledger;
+  Published ring;
   ASSERT_TRUE(ledger.record(request(0x100), 1));
-  IoRequest reply = answered(request(0x100), drivers::kIoOk, 4096);
+  ring.server.complete(answered(request(0x100), drivers::kIoOk, 4096));
+  ring.page->completed = 1000;  // more than the one request outstanding
   size_t seen = 0;
   auto count = [&](const IoRequest&) { ++seen; };
-  EXPECT_EQ(ledger.accept_completions(&reply, 0, count), ReplyVerdict::wrong_size);
-  EXPECT_EQ(ledger.accept_completions(&reply, sizeof reply - 4, count), ReplyVerdict::wrong_size);
-  static IoRequest too_many[drivers::protocol::kMaxCompletions + 1];
-  EXPECT_EQ(ledger.accept_completions(too_many, sizeof too_many, count), ReplyVerdict::wrong_size);
+  EXPECT_EQ(ledger.accept_completions(ring.kernel, count), ReplyVerdict::too_many);
   EXPECT_EQ(seen, 0u);
   EXPECT_EQ(ledger.outstanding(), 1u);
+}
+
+TEST(ServerReplies, AnEntryIsJudgedAsCopiedNotAsTheServerRewritesIt) {
+  RequestLedger ledger;
+  Published ring;
+  ASSERT_TRUE(ledger.record(request(0x100), 1));
+  ring.server.complete(answered(request(0x100), drivers::kIoOk, 4096));
+  IoRequest taken = ring.kernel.take_completion();
+  ring.page->done[0].offset = 0;  // too late: the kernel judges its copy
+  EXPECT_EQ(ledger.accept(taken), ReplyVerdict::ok);
+  EXPECT_EQ(taken.offset, 8192u);
 }
 
 TEST(ServerReplies, TheWatchdogTimesRequestsRecordedWithoutATimeFromItsFirstLook) {
@@ -193,7 +208,7 @@ TEST(ServerReplies, TheWatchdogTimesRequestsRecordedWithoutATimeFromItsFirstLook
   ASSERT_TRUE(ledger.record(request(0x101), 0));
   ledger.stamp_unseen(9000);  // stamps only the new one
   EXPECT_EQ(ledger.oldest_ns(), 5000u);
-  IoRequest reply = answered(request(0x100), drivers::kIoOk, 4096), done;
-  ASSERT_EQ(ledger.accept(&reply, sizeof reply, &done), ReplyVerdict::ok);
+  IoRequest reply = answered(request(0x100), drivers::kIoOk, 4096);
+  ASSERT_EQ(ledger.accept(reply), ReplyVerdict::ok);
   EXPECT_EQ(ledger.oldest_ns(), 9000u);
 }

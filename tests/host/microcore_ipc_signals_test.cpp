@@ -168,3 +168,21 @@ TEST(IpcSignalMailbox, ADeadPortLeavesTheMailboxAlone) {
   EXPECT_EQ(mailbox.pending, 0u);
   port->unref();
 }
+
+// The receive hook (ipc/port.h): a kernel service sharing a ring with the
+// receiver takes what it left there each time it comes to receive.
+TEST(IpcReceiveHook, RunsAtEveryReceiveOnThePortWhetherOrNotOneWaits) {
+  OnePort p;
+  int runs = 0;
+  p.port->receive_hook = {[](void* context) { ++*static_cast<int*>(context); }, &runs};
+  EXPECT_TRUE(recv_msg(p.space, p.rcv).would_block);  // the sleep it was going to take
+  EXPECT_EQ(runs, 1);
+  ASSERT_EQ(p.send_id(9), MACH_MSG_SUCCESS);
+  EXPECT_EQ(recv_msg(p.space, p.rcv).header().msgh_id, 9);
+  EXPECT_EQ(runs, 2);
+  raise_signals(*p.port, AMPHI_SIGNAL_MSI);  // raising is not receiving
+  EXPECT_EQ(runs, 2);
+  p.port->receive_hook = {};
+  EXPECT_EQ(receive(p.space, p.rcv, AMPHI_MSG_MAX_INLINE).signals, AMPHI_SIGNAL_MSI);
+  EXPECT_EQ(runs, 2);  // detached: never again
+}

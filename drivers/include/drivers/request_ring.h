@@ -1,6 +1,8 @@
-// RequestRing: how the server host hands requests to a driver server, in a
-// page both map (drivers/server_protocol.h), like a virtqueue's available
-// ring: the kernel writes requests and a count, the server reads them.
+// RequestRing: how the server host hands requests to a driver server and
+// takes back their completions, in a page both map
+// (drivers/server_protocol.h), like a virtqueue's available and used rings:
+// the kernel writes requests and a count, the server reads them; the server
+// writes completions and a count, the kernel reads them.
 //
 // Why a ring and not one message per request: with many requests in flight
 // the server would take one message, one receive and one wakeup for each.
@@ -16,12 +18,21 @@
 //           else sleep in mach_msg (a signal raised meanwhile waits there)
 // Either the kernel sees idle and rings, or the server sees the entry.
 //
+// Completions need no message: the kernel takes them when the server next
+// enters a receive on its request port (the port's receive hook, see
+// executive/io/server_backend.cpp), which it does before it sleeps and
+// before it can be told anything new. So finishing a burst costs the server
+// one store per request and no trap of its own; the receive it was going to
+// make anyway carries the news, as kComplete messages did before.
+//
 // Trust: the server can write anything on its side of the page. The kernel
 // keeps its own count of what it produced, never reads an entry back and
 // reads only `idle`, which can at worst make it ring too often or not at all
 // (then the watchdog finds the requests unanswered). Entries are only
 // overwritten once the request they held was completed: the kernel has at
-// most kEntries requests outstanding.
+// most kEntries requests outstanding. Completions are copied out of the page
+// before they are judged, and the server's `completed` count is believed
+// only as far as the kernel has requests outstanding (RequestLedger).
 #pragma once
 
 #include <cstdint>
@@ -53,6 +64,9 @@ struct RequestRing {
   // Both: the port signals raised while the server ran.
   alignas(64) SignalMailbox signals;
   alignas(64) IoRequest entries[kEntries];
+  // Server-written: completions, in the order the driver finished them.
+  alignas(64) uint32_t completed;
+  alignas(64) IoRequest done[kEntries];
 };
 
 // The kernel's side. `produced_` is its own count; the shared copy is only
@@ -74,9 +88,23 @@ class RequestRingProducer {
   }
   uint32_t produced() const { return produced_; }
 
+  // How many completions the server published that the kernel has not
+  // taken: anything the server wrote, so the caller bounds it.
+  uint32_t completions_waiting() const {
+    return __atomic_load_n(&ring_->completed, __ATOMIC_ACQUIRE) - reaped_;
+  }
+  // The oldest of them, copied out of the page so the server cannot change
+  // it while it is judged; then taken.
+  IoRequest take_completion() {
+    IoRequest copy = ring_->done[reaped_ % RequestRing::kEntries];
+    ++reaped_;
+    return copy;
+  }
+
  private:
   RequestRing* ring_;
   uint32_t produced_ = 0;
+  uint32_t reaped_ = 0;
 };
 
 // The server's side.
@@ -107,6 +135,13 @@ class RequestRingConsumer {
   }
   // Awake again: the kernel need not ring while the server is running.
   void awake() { __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED); }
+  // Publishes a completion; the kernel takes it at the server's next
+  // receive. At most kEntries wait: the kernel had no more outstanding.
+  void complete(const IoRequest& request) {
+    uint32_t completed = ring_->completed;
+    ring_->done[completed % RequestRing::kEntries] = request;
+    __atomic_store_n(&ring_->completed, completed + 1, __ATOMIC_RELEASE);
+  }
   // The server's half of the mailbox handshake, for a server with an
   // interrupt (one without has nothing to gain and leaves the words alone,
   // so its signals always come by receive): say "running" when awake; before

@@ -6,9 +6,12 @@
 // interrupts and for kDoorbellSignal; it answers on a send right to a
 // port the kernel itself receives on, whose messages the host handles as
 // they are sent. Every body follows a mach_msg_header_t; msgh_id says which.
-// Requests themselves travel in a shared RequestRing (request_ring.h); the
-// server takes every queued request before it handles any message, so a
-// message is handled after the requests queued before it was sent.
+// Requests themselves and their completions travel in a shared RequestRing
+// (request_ring.h), not in messages. The server takes every queued request
+// before it handles any message, so a message is handled after the requests
+// queued before it was sent; the kernel takes every published completion
+// before it handles the server's next message, and whenever the server
+// enters a receive, so it hears everything in the order it happened.
 //
 // Trust: nothing a server says is believed. The host checks every reply
 // (known tag, sane status and length, expected id) and treats anything else
@@ -31,15 +34,11 @@ constexpr int32_t kInject = 0x44520004;        // InjectBody; the server misbeha
 constexpr int32_t kCancelParked = 0x44520005;  // no body: Driver::cancel_parked()
 // Server -> kernel.
 constexpr int32_t kStarted = 0x44528001;  // StartedBody
-// 1 to kMaxCompletions IoRequests (status, transferred filled in), handled
-// in order: a server completing a burst says so in one message.
-constexpr int32_t kComplete = 0x44528002;
+// 0x44528002 was kComplete: completions now go through the ring.
 constexpr int32_t kStopped = 0x44528003;  // SavedState
 // No body: the answer to a watchdog probe (kInject with fault none).
 constexpr int32_t kAlive = 0x44528004;
 constexpr int32_t kParked = 0x44528005;  // ParkedBody: DeviceHost::park()
-
-constexpr uint32_t kMaxCompletions = 32;  // the device object's slots
 
 // The port signal the kernel raises when the request ring has new entries
 // and the server said it sleeps (request_ring.h). A signal, not a message:

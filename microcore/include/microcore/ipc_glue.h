@@ -38,6 +38,12 @@ void ipc_raise_signals(ipc::Port* port, uint32_t bits, WakePlacement placement =
 // page the caller shares with the receiving task and keeps until it
 // detaches the mailbox or the port is dead.
 void ipc_attach_signal_mailbox(ipc::Port* port, amphi_signal_mailbox_t* mailbox);
+// Attaches a receive hook (ipc/port.h's ReceiveHook) to the port a
+// kernel-held send right names, or detaches it (null `run`): run(context)
+// is called, under the IPC lock, each time the port's receiver starts a
+// receive on it. Same rules as a kernel port's deliver: a leaf. After a
+// detach returns, run is never called again.
+void ipc_attach_receive_hook(ipc::Port* port, void (*run)(void* context), void* context);
 
 // A new receive right in `task`'s space, made by the kernel on its behalf
 // (before the task runs: the port a driver server receives requests on);

@@ -51,6 +51,19 @@ struct KernelReceiver {
   void* context = nullptr;
 };
 
+// A kernel function run each time the port's receiver starts a receive on
+// it (by the port's name, not through a set), before signals and the queue
+// are looked at. A kernel service that shares a ring with the receiver
+// takes what the receiver left there: a driver server's completions
+// (drivers/request_ring.h), which so need no message of their own, since the
+// server's next receive (before it sleeps or hears anything new) is news
+// enough. Runs under the IPC lock in the receiver's context: a leaf, like a
+// kernel port's deliver (kernel_port.h).
+struct ReceiveHook {
+  void (*run)(void* context) = nullptr;
+  void* context = nullptr;
+};
+
 struct DeadNameRequest {
   rtl::IntrusiveListNode node;
   Port* port = nullptr;        // the port watched (on its dead_name_requests)
@@ -82,6 +95,8 @@ struct Port : rtl::RefCounted<Port> {
   // the mailbox's page, under the IPC lock; that service keeps the page
   // until it clears this.
   amphi_signal_mailbox_t* mailbox = nullptr;
+  // Set and cleared like the mailbox, by the service that owns it.
+  ReceiveHook receive_hook;
   WaiterList receivers;
   WaiterList senders;
 
