@@ -109,13 +109,10 @@ bool ServerHost::enable_interrupt(drivers::MessageSignal* signal) {
                    reinterpret_cast<uint64_t>(&data)) != KERN_SUCCESS)
       return false;
     *signal = {address, data};
-    interrupt_bound_ = true;
     return true;
   }
   if (info_.bus == drivers::DeviceInfo::Bus::legacy && info_.legacy_irq != 0xff) {
-    interrupt_bound_ =
-        mach::trap(AMPHI_TRAP_INTERRUPT_BIND, info_.legacy_irq, requests_) == KERN_SUCCESS;
-    return interrupt_bound_;
+    return mach::trap(AMPHI_TRAP_INTERRUPT_BIND, info_.legacy_irq, requests_) == KERN_SUCCESS;
   }
   return false;
 }

@@ -52,7 +52,7 @@ class ServerHost final : public drivers::DeviceHost {
   bool prepare_to_sleep(uint32_t* signals) {
     *signals = 0;
     if (!ring_.attached()) return true;
-    if (interrupt_bound_) *signals = ring_.take_signals();
+    *signals = ring_.take_signals();
     if (!*signals && ring_.prepare_to_sleep()) return true;
     awake();
     return false;
@@ -60,7 +60,7 @@ class ServerHost final : public drivers::DeviceHost {
   void awake() {
     if (!ring_.attached()) return;
     ring_.awake();
-    if (interrupt_bound_) ring_.mark_running();
+    ring_.mark_running();
   }
   // A message to the kernel's port (any of the server -> kernel ids). It
   // waits to leave with the main loop's next receive, one trap for both
@@ -109,9 +109,6 @@ class ServerHost final : public drivers::DeviceHost {
   drivers::Memory persistent_;
   bool bad_reply_armed_ = false;
   bool refuse_stop_armed_ = false;
-  // The device's interrupt comes to our port: only then is the mailbox
-  // worth its two atomic operations per sleep.
-  bool interrupt_bound_ = false;
   drivers::RequestRingConsumer ring_;
   mach::InlineMessage& outgoing() { return buffers_[outgoing_index_]; }
 

@@ -28,7 +28,14 @@ void hand_signals(Port& port, IpcWaiter& waiter) {
   }
   waiter.signal_port_name = port.receiver_name;
   waiter.signals = take_signals(port);
+  receiver_woken(port, waiter);
   wake_waiter(waiter, MACH_MSG_SUCCESS);
+}
+
+void receiver_woken(Port& port, const IpcWaiter& waiter) {
+  // Only a receiver on the port itself keeps the handshake for it.
+  if (port.mailbox && waiter.port == &port)
+    __atomic_store_n(&port.mailbox->running, 1u, __ATOMIC_SEQ_CST);
 }
 
 uint32_t take_signals(Port& port) {

@@ -49,6 +49,7 @@ SendResult send(KernelMessage* message, bool always) {
   if (!waiter && port->set) waiter = port->set->receivers.front();
   if (waiter) {
     if (message->size <= waiter->rcv_size) {
+      receiver_woken(*port, *waiter);
       wake_waiter(*waiter, MACH_MSG_SUCCESS, message);
     } else {
       port->messages.push_back(*message);

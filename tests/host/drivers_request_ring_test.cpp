@@ -98,10 +98,10 @@ TEST(RequestRing, TheKernelsCountIgnoresWhatTheServerWrites) {
 
 // The server's half of the signal mailbox handshake (the kernel's half is
 // microcore's raise_signals, tested with the IPC core).
-TEST(RequestRingMailbox, RunningIsSaidOnlyByAServerThatUsesTheMailbox) {
+TEST(RequestRingMailbox, RunningIsSaidApartFromAwake) {
   Ring ring;
   ring.server.awake();
-  EXPECT_EQ(ring.shared->signals.running, 0u);  // no interrupt: signals come by receive
+  EXPECT_EQ(ring.shared->signals.running, 0u);  // the ring's idle word only
   ring.server.mark_running();
   EXPECT_EQ(ring.shared->signals.running, 1u);
   EXPECT_EQ(ring.server.take_signals(), 0u);  // nothing left: it may sleep

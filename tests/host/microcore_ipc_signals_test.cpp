@@ -186,3 +186,34 @@ TEST(IpcReceiveHook, RunsAtEveryReceiveOnThePortWhetherOrNotOneWaits) {
   EXPECT_EQ(receive(p.space, p.rcv, AMPHI_MSG_MAX_INLINE).signals, AMPHI_SIGNAL_MSI);
   EXPECT_EQ(runs, 2);  // detached: never again
 }
+
+// A receiver asleep on a port with a mailbox, not saying "running".
+struct SleepingReceiver {
+  OnePort p;
+  amphi_signal_mailbox_t mailbox{0, 0};
+  TestWaiter receiver;
+  SleepingReceiver() {
+    p.port->mailbox = &mailbox;
+    EXPECT_EQ(wait_for_message(p.space, p.rcv, receiver.waiter), MACH_MSG_SUCCESS);
+  }
+};
+
+TEST(IpcSignalMailbox, AWokenReceiverFindsWhatCameBeforeItRanInTheMailbox) {
+  SleepingReceiver s;
+  raise_signals(*s.p.port, AMPHI_SIGNAL_MSI);  // wakes it
+  EXPECT_EQ(s.receiver.wakes, 1);
+  EXPECT_EQ(s.receiver.waiter.signals, AMPHI_SIGNAL_MSI);
+  EXPECT_EQ(s.mailbox.running, 1u);  // said for it: it looks before it sleeps again
+  // A doorbell while it waits for the CPU: no second receive's worth.
+  raise_signals(*s.p.port, AMPHI_SIGNAL_SERVICE(0));
+  EXPECT_EQ(s.mailbox.pending, AMPHI_SIGNAL_SERVICE(0));
+  EXPECT_EQ(s.p.port->signals, 0u);
+  EXPECT_TRUE(recv_msg(s.p.space, s.p.rcv).would_block);
+}
+
+TEST(IpcSignalMailbox, AReceiverWokenByAMessageIsSaidRunningToo) {
+  SleepingReceiver s;
+  ASSERT_EQ(s.p.send_id(5), MACH_MSG_SUCCESS);
+  ASSERT_NE(s.receiver.waiter.message, nullptr);
+  EXPECT_EQ(s.mailbox.running, 1u);
+}

@@ -142,9 +142,9 @@ class RequestRingConsumer {
     ring_->done[completed % RequestRing::kEntries] = request;
     __atomic_store_n(&ring_->completed, completed + 1, __ATOMIC_RELEASE);
   }
-  // The server's half of the mailbox handshake, for a server with an
-  // interrupt (one without has nothing to gain and leaves the words alone,
-  // so its signals always come by receive): say "running" when awake; before
+  // The server's half of the mailbox handshake, kept by every server (the
+  // kernel attaches the mailbox to a bus device's port, and then says
+  // "running" for a server it wakes): say "running" when awake; before
   // sleeping, stop saying it and take what was left. If anything was, say
   // "running" again: the caller handles the bits instead of sleeping.
   void mark_running() { __atomic_store_n(&ring_->signals.running, 1u, __ATOMIC_RELAXED); }

@@ -162,14 +162,20 @@ typedef struct {
  * saves a receive trap for each signal (an interrupt that fires while its
  * driver server is still working). The handshake is Dekker's:
  *   kernel:   pending |= bits (atomic); if running: done;
- *             else take pending (exchange with 0) and raise them on the port
+ *             else take pending (exchange with 0) and raise them on the port;
+ *             on waking the receiver (signals or a message): running = 1
  *   receiver: running = 0; full fence; take pending (exchange with 0);
  *             bits taken: running = 1, handle them; none: receive (sleep);
  *             after each receive: running = 1
  * Every raised bit is taken exactly once, by the receiver's exchange or by
- * the kernel's and then a receive. The receiver can write anything here;
- * the kernel only does atomic operations on the words, so a lying receiver
- * can at worst miss its own signals. */
+ * the kernel's and then a receive. The kernel says "running" for a receiver
+ * it wakes because that receiver will look before it sleeps again: bits
+ * raised while it waits for the CPU (the doorbell of a request queued
+ * behind the interrupt that woke it) then cost no second receive. So a
+ * receiver on a port with a mailbox must keep its half of the handshake.
+ * The receiver can write anything here; the kernel only does atomic
+ * operations on the words, so a lying receiver can at worst miss its own
+ * signals. */
 typedef struct {
   uint32_t pending; /* raised while the receiver ran; receiver and kernel take them */
   uint32_t running; /* receiver-written: 1 while it will look at pending before it sleeps */

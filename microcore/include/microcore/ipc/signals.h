@@ -29,6 +29,13 @@ void raise_signals(Port& port, uint32_t bits);
 // is woken with MACH_RCV_TOO_LARGE instead and the signals stay raised.
 void hand_signals(Port& port, IpcWaiter& waiter);
 
+// `waiter`, receiving on `port`, is about to be woken with signals or a
+// message. A port with a mailbox then says "running" on the receiver's
+// behalf (abi/message.h): bits raised before it runs wait in the mailbox,
+// which it reads before it sleeps again, instead of on the port, where they
+// would cost it one more receive to find.
+void receiver_woken(Port& port, const IpcWaiter& waiter);
+
 // Takes (clears) and returns the port's raised signals.
 uint32_t take_signals(Port& port);
 
