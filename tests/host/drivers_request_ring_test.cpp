@@ -117,3 +117,20 @@ TEST(RequestRingMailbox, BitsLeftWhileRunningAreTakenOnceAndKeepTheServerRunning
   EXPECT_EQ(ring.shared->signals.pending, 0u);
   EXPECT_EQ(ring.server.take_signals(), 0u);
 }
+
+TEST(RequestRingMailbox, AServerWokenButNotYetRunningIsNotRungAgain) {
+  Ring ring;
+  ASSERT_TRUE(ring.server.prepare_to_sleep());
+  __atomic_store_n(&ring.shared->signals.running, 1u, __ATOMIC_SEQ_CST);  // the kernel woke it
+  EXPECT_FALSE(ring.kernel.push(tagged(1)));  // it looks at the ring before it sleeps
+  ring.server.awake();
+  ring.server.mark_running();
+  EXPECT_EQ(ring.server.take_signals(), 0u);
+  EXPECT_FALSE(ring.server.prepare_to_sleep());  // and finds the request
+  IoRequest taken;
+  ASSERT_TRUE(ring.server.take(&taken));
+  EXPECT_EQ(taken.tag, 1u);
+  // Asleep for real now: the next request rings.
+  EXPECT_TRUE(ring.server.prepare_to_sleep());
+  EXPECT_TRUE(ring.kernel.push(tagged(2)));
+}

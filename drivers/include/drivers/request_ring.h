@@ -13,10 +13,17 @@
 //
 // The sleep handshake is Dekker's: each side stores, fences, then loads the
 // other side's word.
-//   kernel: write entry; produced += 1; fence; if idle: idle = 0, signal
-//   server: idle = 1; fence; if consumed != produced: idle = 0, take them;
+//   kernel: write entry; produced += 1; fence; if idle and not running:
+//           idle = 0, signal
+//   server: running = 0; fence; ...; idle = 1; fence;
+//           if consumed != produced: idle = 0, take them;
 //           else sleep in mach_msg (a signal raised meanwhile waits there)
 // Either the kernel sees idle and rings, or the server sees the entry.
+// `running` is the mailbox's word (below): a server that still says it, or
+// that the kernel woke and said it for, will look at the ring before it
+// sleeps, so `idle` left over from its last sleep needs no doorbell (the
+// kernel read running = 1 before the server's running = 0, so the server's
+// later load of `produced` sees the entry).
 //
 // Completions need no message: the kernel takes them when the server next
 // enters a receive on its request port (the port's receive hook, see
@@ -83,6 +90,7 @@ class RequestRingProducer {
     __atomic_store_n(&ring_->produced, produced_, __ATOMIC_RELEASE);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (!__atomic_load_n(&ring_->idle, __ATOMIC_RELAXED)) return false;
+    if (__atomic_load_n(&ring_->signals.running, __ATOMIC_RELAXED)) return false;
     __atomic_store_n(&ring_->idle, 0u, __ATOMIC_RELAXED);
     return true;
   }
