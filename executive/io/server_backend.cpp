@@ -248,7 +248,7 @@ bool ServerBackend::stop(drivers::SavedState& state) {
 void ServerBackend::inject(protocol::Fault fault) {
   if (fault == protocol::Fault::none) {
     rtl::SpinlockGuard guard(lock_);
-    if (probes_++ == 0) probe_since_ns_ = microcore::now_ns();
+    if (probes_++ == 0) probe_since_ns_ = server_clock_locked(microcore::now_ns());
   }
   protocol::InjectBody body{fault};
   send(protocol::kInject, &body, sizeof body);
@@ -262,14 +262,27 @@ void ServerBackend::task_ended(uint64_t task_id) {
   microcore::wake_all(answers_);
 }
 
+// Guest time less what the server spent waiting for the CPU: the clock the
+// watchdog judges it by. A server that is slow because busy threads hold
+// the CPU (it waits in the ready queue behind them) is not hung; one that
+// spins, or sleeps on a device that never answers, runs or blocks, and
+// this clock runs on. Never goes back, even if the task's threads change.
+uint64_t ServerBackend::server_clock_locked(uint64_t now_ns) {
+  uint64_t waited = microcore::task_cpu_wait_ns(live_task_id_, now_ns);
+  uint64_t clock = now_ns > waited ? now_ns - waited : 0;
+  if (clock > server_clock_ns_) server_clock_ns_ = clock;
+  return server_clock_ns_;
+}
+
 void ServerBackend::watch(uint64_t now_ns) {
   {
     rtl::SpinlockGuard guard(lock_);
     if (failed_ || phase_ != Phase::running) return;
-    ledger_.stamp_unseen(now_ns);
+    uint64_t clock = server_clock_locked(now_ns);
+    ledger_.stamp_unseen(clock);
     uint64_t oldest = ledger_.oldest_ns();
-    bool request_hung = oldest && now_ns - oldest > kRequestLimitNs;
-    bool probe_hung = probes_ && now_ns - probe_since_ns_ > kProbeLimitNs;
+    bool request_hung = oldest && clock - oldest > kRequestLimitNs;
+    bool probe_hung = probes_ && clock - probe_since_ns_ > kProbeLimitNs;
     if (request_hung || probe_hung) {
       microcore::kill_task(live_task_id_, kKilledStatus);
       fail_locked("hung");
@@ -277,7 +290,8 @@ void ServerBackend::watch(uint64_t now_ns) {
     }
     if (probes_ || now_ns - last_probe_ns_ < kProbeIntervalNs) return;
     probes_ = 1;
-    probe_since_ns_ = last_probe_ns_ = now_ns;
+    probe_since_ns_ = clock;
+    last_probe_ns_ = now_ns;
   }
   protocol::InjectBody probe{protocol::Fault::none};
   send(protocol::kInject, &probe, sizeof probe);

@@ -47,8 +47,9 @@ namespace executive::io {
 inline constexpr uint64_t kStartTimeoutNs = 5'000'000'000;
 inline constexpr uint64_t kStopTimeoutNs = 2'000'000'000;
 inline constexpr uint64_t kExitTimeoutNs = 2'000'000'000;
-// The watchdog's limits (guest time): a request in flight or a liveness
-// probe unanswered this long means the server hangs.
+// The watchdog's limits: a request in flight or a liveness probe
+// unanswered this long means the server hangs. Measured on the server's
+// clock, guest time less its waits for the CPU (server_clock_locked).
 inline constexpr uint64_t kRequestLimitNs = 500'000'000;
 inline constexpr uint64_t kProbeLimitNs = 500'000'000;
 inline constexpr uint64_t kProbeIntervalNs = 1'000'000'000;
@@ -115,6 +116,7 @@ class ServerBackend final : public DriverBackend {
   void wait_for_answer(const bool& done, uint64_t deadline_ns);
   void send(int32_t id, const void* body, size_t size);
   microcore::WakePlacement doorbell_wake(bool device_busy) const;
+  uint64_t server_clock_locked(uint64_t now_ns);
 
   DeviceObject& device_;
   ServerTask task_;               // set by start(), released by destroy()
@@ -131,8 +133,10 @@ class ServerBackend final : public DriverBackend {
   RequestLedger ledger_;
   drivers::RequestRingProducer ring_;  // requests to the server, completions back
   uint32_t probes_ = 0;                // liveness probes unanswered
-  uint64_t probe_since_ns_ = 0;        // when the oldest of them was sent
-  uint64_t last_probe_ns_ = 0;
+  uint64_t probe_since_ns_ = 0;        // when the oldest of them was sent (server clock)
+  uint64_t last_probe_ns_ = 0;         // guest time
+  // The watchdog's clock (server_clock_locked); the ledger's times are on it.
+  uint64_t server_clock_ns_ = 0;
 };
 
 // The registry of live server backends (server_watchdog.cpp).

@@ -38,7 +38,10 @@ void start_supervisor() {
     return;
   }
   g_wakeup = queue.value();
-  if (auto started = microcore::start_kernel_thread(supervise, nullptr); started.is_error())
+  // Above user threads: a crashed server is restarted, and a hung one
+  // found, however busy the CPU is (the watchdog's clock leaves out the
+  // time a server waits for the CPU, not the time the watchdog does).
+  if (auto started = microcore::start_kernel_thread(supervise, nullptr, true); started.is_error())
     rtl::pr_err("io: no supervisor ({}): crashed servers will not be restarted", started.error().what());
 }
 

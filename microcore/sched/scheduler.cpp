@@ -41,6 +41,7 @@ hal::CpuLocal g_cpu_local;
 using rtl::platform::InterruptsOff;
 
 void enqueue(Thread* thread, WakePlacement placement = WakePlacement::back) {
+  thread->ready_since_ns = hal::clock::now_ns();
   if (placement == WakePlacement::front)
     g_cpu.ready[thread->priority].push_front(*thread);
   else
@@ -104,6 +105,8 @@ void switch_to(Thread* next) {
   previous->cpu_time_ns += ran;
   if (previous == g_cpu.idle) g_cpu.statistics.idle_ns += ran;
   next->switched_in_ns = now;
+  if (next->ready_since_ns) next->cpu_wait_ns += now - next->ready_since_ns;
+  next->ready_since_ns = 0;
   if (next->slice_ticks_left == 0) next->slice_ticks_left = kSliceTicks;
   next->state = ThreadState::running;
   g_cpu.current = next;

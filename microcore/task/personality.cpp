@@ -220,8 +220,9 @@ void load_user_fpu(const void* image) {
   hal::fpu::load_current(reinterpret_cast<hal::fpu::State*>(current_thread()->fpu_state), image);
 }
 
-rtl::Result<void> start_kernel_thread(void (*entry)(void*), void* argument) {
-  Thread* thread = TRY(create_kernel_thread(kernel_task(), entry, argument));
+rtl::Result<void> start_kernel_thread(void (*entry)(void*), void* argument, bool above_user) {
+  Thread* thread = TRY(create_kernel_thread(kernel_task(), entry, argument,
+                                            above_user ? kDefaultPriority + 4 : kDefaultPriority));
   if (thread->state == ThreadState::ready) make_ready(thread);
   return {};
 }

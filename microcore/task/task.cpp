@@ -6,6 +6,7 @@
 #include "microcore/object_zones.h"
 #include "microcore/scheduler.h"
 #include "rtl/log.h"
+#include "rtl/platform.h"
 #include "rtl/spinlock.h"
 
 namespace microcore {
@@ -76,6 +77,23 @@ bool kill_task(uint64_t id, int status) {
       return true;
     }
     return false;
+  });
+}
+
+uint64_t task_cpu_wait_ns(uint64_t id, uint64_t now_ns) {
+  return g_tasks.with([&](TaskList& list) -> uint64_t {
+    for (Task& task : list.tasks) {
+      if (task.id() != id) continue;
+      rtl::platform::InterruptsOff off;  // the scheduler's fields
+      uint64_t total = 0;
+      for (const Thread& thread : task.threads()) {
+        total += thread.cpu_wait_ns;
+        if (thread.ready_since_ns && now_ns > thread.ready_since_ns)
+          total += now_ns - thread.ready_since_ns;
+      }
+      return total;
+    }
+    return 0;
   });
 }
 

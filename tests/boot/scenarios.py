@@ -1053,6 +1053,27 @@ def rd0_row(boot, tag):
             "restarts": int(restarts), "replayed": int(replayed)}
 
 
+def starved_server_is_not_hung(boot):
+    """64 busy loops at the server's priority: each request waits a 10 ms
+    slice behind every one of them, well past the watchdog's 500 ms. The
+    watchdog counts only the time the server ran or slept, so it restarts
+    nothing, and the reads come back right."""
+    boot.send("echo want $(head -c 16384 /bin/busybox | md5sum)\n")
+    want = boot.expect(r"want ([0-9a-f]{32}) -", timeout=60).group(1)
+    before = rd0_row(boot, "unloaded")
+    boot.send("for i in $(seq 64); do (while :; do :; done) & done; echo spinning-'started'\n")
+    boot.expect("spinning-started", timeout=120)
+    boot.send("echo got $(dd if=/dev/rd0 bs=4k count=4 2>/dev/null | md5sum); echo starved-'done'\n")
+    got = boot.expect(r"got ([0-9a-f]{32}) -", timeout=300).group(1)
+    boot.expect("starved-done", timeout=120)
+    boot.send("kill $(jobs -p); wait; echo spinners-'gone'\n")
+    boot.expect("spinners-gone", timeout=300)
+    check(got == want, f"reads behind busy threads gave {got}, expected {want}")
+    after = rd0_row(boot, "loaded")
+    check(after["restarts"] == before["restarts"],
+          f"the starved server was restarted ({before['restarts']} -> {after['restarts']} restarts)")
+
+
 def scenario_driver_server(build):
     """The RAM disk's driver as a Ring 3 server (driver.rd0=server): data
     written through /dev/rd0 reads back; a crash, a hang, a wild write and a
@@ -1107,6 +1128,7 @@ def scenario_driver_server(build):
             boot.send(f"echo {mode}-lines $(sort -u /tmp/{mode}.sums | tr -d ' -')\n")
             lines = boot.expect(mode + r"-lines ([0-9a-f\s]*?)\r?\n", timeout=60).group(1).split()
             check(lines == [expected], f"across the switch to {mode} the reader saw {lines}")
+        starved_server_is_not_hung(boot)
         row = rd0_row(boot, "last")
         check(row["errors"] == 0, f"rd0 completed {row['errors']} requests with an error")
         check(row["mode"] == "server" and row["state"] == "running", f"rd0 is not back in server mode: {row}")

@@ -125,8 +125,11 @@ void save_user_fpu(void* image);
 void load_user_fpu(const void* image);
 
 // Starts a kernel thread (personality housekeeping, e.g. posting signals
-// raised in interrupt context).
-rtl::Result<void> start_kernel_thread(void (*entry)(void*), void* argument);
+// raised in interrupt context). An `above_user` thread runs ahead of every
+// user thread (at the default priority): for kernel work that must not wait
+// behind user load, such as the driver supervisor's watchdog and restarts.
+rtl::Result<void> start_kernel_thread(void (*entry)(void*), void* argument,
+                                      bool above_user = false);
 
 // Runs `entry(argument)` as the first user program of a new task: the
 // personality's init. The kernel thread becomes the task's first thread and
