@@ -268,7 +268,7 @@ void ServerBackend::task_ended(uint64_t task_id) {
 // spins, or sleeps on a device that never answers, runs or blocks, and
 // this clock runs on. Never goes back, even if the task's threads change.
 uint64_t ServerBackend::server_clock_locked(uint64_t now_ns) {
-  uint64_t waited = microcore::task_cpu_wait_ns(live_task_id_, now_ns);
+  uint64_t waited = microcore::task_cpu_wait_ns(live_task_id_);
   uint64_t clock = now_ns > waited ? now_ns - waited : 0;
   if (clock > server_clock_ns_) server_clock_ns_ = clock;
   return server_clock_ns_;

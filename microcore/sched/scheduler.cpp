@@ -41,7 +41,6 @@ hal::CpuLocal g_cpu_local;
 using rtl::platform::InterruptsOff;
 
 void enqueue(Thread* thread, WakePlacement placement = WakePlacement::back) {
-  thread->ready_since_ns = hal::clock::now_ns();
   if (placement == WakePlacement::front)
     g_cpu.ready[thread->priority].push_front(*thread);
   else
@@ -70,6 +69,9 @@ void account_tick(Thread* current, bool from_user) {
     ++current->system_ticks;
     ++g_cpu.statistics.system_ticks;
   }
+  // Everyone still waiting for the CPU waited this tick (Thread::cpu_wait_ticks).
+  for (uint32_t levels = g_cpu.ready_mask; levels; levels &= levels - 1)
+    for (Thread& waiting : g_cpu.ready[__builtin_ctz(levels)]) ++waiting.cpu_wait_ticks;
   if (g_cpu.ticks_to_load_sample == 0) g_cpu.ticks_to_load_sample = load_sample_ticks(hal::timer::frequency_hz());
   if (--g_cpu.ticks_to_load_sample == 0) g_cpu.load.sample(runnable_threads());
 }
@@ -105,8 +107,6 @@ void switch_to(Thread* next) {
   previous->cpu_time_ns += ran;
   if (previous == g_cpu.idle) g_cpu.statistics.idle_ns += ran;
   next->switched_in_ns = now;
-  if (next->ready_since_ns) next->cpu_wait_ns += now - next->ready_since_ns;
-  next->ready_since_ns = 0;
   if (next->slice_ticks_left == 0) next->slice_ticks_left = kSliceTicks;
   next->state = ThreadState::running;
   g_cpu.current = next;

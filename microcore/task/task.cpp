@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "hal/address_space.h"
+#include "hal/timer.h"
 #include "microcore/object_zones.h"
 #include "microcore/scheduler.h"
 #include "rtl/log.h"
@@ -80,18 +81,15 @@ bool kill_task(uint64_t id, int status) {
   });
 }
 
-uint64_t task_cpu_wait_ns(uint64_t id, uint64_t now_ns) {
+uint64_t task_cpu_wait_ns(uint64_t id) {
   return g_tasks.with([&](TaskList& list) -> uint64_t {
     for (Task& task : list.tasks) {
       if (task.id() != id) continue;
       rtl::platform::InterruptsOff off;  // the scheduler's fields
-      uint64_t total = 0;
-      for (const Thread& thread : task.threads()) {
-        total += thread.cpu_wait_ns;
-        if (thread.ready_since_ns && now_ns > thread.ready_since_ns)
-          total += now_ns - thread.ready_since_ns;
-      }
-      return total;
+      uint64_t ticks = 0;
+      for (const Thread& thread : task.threads()) ticks += thread.cpu_wait_ticks;
+      uint64_t hz = hal::timer::frequency_hz();
+      return hz ? ticks * (1'000'000'000 / hz) : 0;
     }
     return 0;
   });

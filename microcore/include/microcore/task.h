@@ -90,9 +90,9 @@ void destroy_task(Task* task);
 // ids, not pointers, across the task's death).
 bool kill_task(uint64_t id, int status);
 // How long the live task with this id has waited for the CPU (its threads'
-// Thread::cpu_wait_ns, a wait still under way at `now_ns` included); 0 once
-// it is gone. For watchdogs that judge a task by the time it was given.
-uint64_t task_cpu_wait_ns(uint64_t id, uint64_t now_ns);
+// Thread::cpu_wait_ticks, to within a tick); 0 once it is gone. For
+// watchdogs that judge a task by the time it was given.
+uint64_t task_cpu_wait_ns(uint64_t id);
 
 // Exit observers: called for every task destroyed, after its teardown (IPC
 // rights, address map, device grants are released) and before the Task is

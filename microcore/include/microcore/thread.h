@@ -66,12 +66,13 @@ struct Thread {
   uint32_t slice_ticks_left;
   uint64_t cpu_time_ns;
   uint64_t switched_in_ns;
-  // Time spent ready but not running: waiting for the CPU. A watchdog
-  // subtracts it, so a thread is not judged hung for the CPU it was not
-  // given (a driver server behind many busy threads). ready_since_ns is
-  // when it last joined a ready queue, 0 while it is not on one.
-  uint64_t cpu_wait_ns;
-  uint64_t ready_since_ns;
+  // Timer ticks that found this thread ready but not running: waiting for
+  // the CPU. A watchdog subtracts that time, so a thread is not judged hung
+  // for the CPU it was not given (a driver server behind many busy
+  // threads). Sampled, like user_ticks below, so the wake and switch paths
+  // pay nothing; a wait of many ticks, the only kind that matters to a
+  // watchdog, is counted to within one.
+  uint64_t cpu_wait_ticks;
   // Timer ticks that found this thread running, by the privilege level the
   // tick interrupted: the user/system split of cpu_time_ns (sampled, as
   // Linux's tick accounting; the exact total stays cpu_time_ns).
