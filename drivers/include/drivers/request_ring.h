@@ -34,8 +34,8 @@
 //
 // Trust: the server can write anything on its side of the page. The kernel
 // keeps its own count of what it produced, never reads an entry back and
-// reads only `idle`, which can at worst make it ring too often or not at all
-// (then the watchdog finds the requests unanswered). Entries are only
+// reads only `idle` and `running`, which can at worst make it ring too often
+// or not at all (then the watchdog finds the requests unanswered). Entries are only
 // overwritten once the request they held was completed: the kernel has at
 // most kEntries requests outstanding. Completions are copied out of the page
 // before they are judged, and the server's `completed` count is believed
