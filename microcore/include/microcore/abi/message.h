@@ -178,7 +178,8 @@ typedef struct {
  * signals. */
 typedef struct {
   uint32_t pending; /* raised while the receiver ran; receiver and kernel take them */
-  uint32_t running; /* 1 while the receiver will look at pending before it sleeps (said by it, or by the kernel that woke it) */
+  uint32_t running; /* 1 while the receiver will look at pending before it sleeps (said by it, or by
+                       the kernel that woke it) */
 } amphi_signal_mailbox_t;
 
 #endif
