@@ -63,8 +63,17 @@ bool gen_stat(int, ProcText& out) {
   const uint64_t user = scheduler.user_ticks * kUserHz / hz, system = scheduler.system_ticks * kUserHz / hz;
   const uint64_t idle = scheduler.idle_ticks * kUserHz / hz;
   for (const char* name : {"cpu ", "cpu0"}) out.appendf("{} {} 0 {} {} 0 0 0 0 0 0\n", name, user, system, idle);
+  // Linux's intr line: the total, then one count per interrupt number;
+  // ours are the CPU's vectors. Read twice, so the total may lag the
+  // counts after it by an interrupt or two, as on Linux.
+  uint64_t total = 0;
+  for (unsigned vector = 0; vector < 256; ++vector)
+    total += executive::system_info::interrupts_on(uint8_t(vector));
+  out.appendf("intr {}", total);
+  for (unsigned vector = 0; vector < 256; ++vector)
+    out.appendf(" {}", executive::system_info::interrupts_on(uint8_t(vector)));
   // btime 0: the wall clock starts at the epoch at boot (sys_time.cpp).
-  out.appendf("intr 0\nctxt {}\nbtime 0\nprocesses {}\nprocs_running {}\nprocs_blocked 0\nsoftirq 0\n",
+  out.appendf("\nctxt {}\nbtime 0\nprocesses {}\nprocs_running {}\nprocs_blocked 0\nsoftirq 0\n",
               scheduler.context_switches, last_allocated_pid(), scheduler.runnable);
   return true;
 }

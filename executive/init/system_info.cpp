@@ -6,6 +6,7 @@
 #include "executive/version.h"
 #include "hal/clock.h"
 #include "hal/cpu_identity.h"
+#include "hal/trap.h"
 #include "microcore/address_map_glue.h"
 #include "microcore/physical_memory.h"
 #include "microcore/scheduler.h"
@@ -42,6 +43,10 @@ SchedulerFigures scheduler() {
           statistics.idle_ticks,   statistics.tick_hz,
           {statistics.load[0], statistics.load[1], statistics.load[2]},
           statistics.runnable,     statistics.threads};
+}
+
+uint64_t interrupts_on(uint8_t vector) {
+  return hal::interrupt_count(vector);
 }
 
 const char* compiler() { return kCompiler; }

@@ -22,6 +22,9 @@ struct InterruptSlot {
 // Written during boot before the vector is unmasked; read in trap context.
 ExceptionHandler g_exception_handlers[32];
 InterruptSlot g_interrupt_handlers[256];
+// Written only here, in trap context with interrupts off (one CPU); read
+// whole-word by anyone, so a reader sees an old count, never a torn one.
+uint64_t g_interrupt_counts[256];
 
 }  // namespace
 
@@ -34,6 +37,10 @@ bool set_interrupt_handler(uint8_t vector, InterruptHandler handler, void* conte
   if (handler && g_interrupt_handlers[vector].handler) return false;  // taken
   g_interrupt_handlers[vector] = {handler, context};
   return true;
+}
+
+uint64_t interrupt_count(uint8_t vector) {
+  return __atomic_load_n(&g_interrupt_counts[vector], __ATOMIC_RELAXED);
 }
 
 [[noreturn]] static void panic_on_trap(TrapFrame& frame) {
@@ -54,10 +61,13 @@ extern "C" void hal_trap_dispatch(hal::TrapFrame* frame) {
   if (vector < 32) {
     ExceptionHandler handler = g_exception_handlers[vector];
     if (!handler || !handler(*frame)) panic_on_trap(*frame);
-  } else if (vector != kSpuriousVector) {  // no EOI for spurious interrupts
-    InterruptSlot slot = g_interrupt_handlers[vector];
-    if (slot.handler) slot.handler(*frame, slot.context);
-    interrupt_controller::end_of_interrupt();
+  } else {
+    __atomic_store_n(&g_interrupt_counts[vector], g_interrupt_counts[vector] + 1, __ATOMIC_RELAXED);
+    if (vector != kSpuriousVector) {  // no EOI for spurious interrupts
+      InterruptSlot slot = g_interrupt_handlers[vector];
+      if (slot.handler) slot.handler(*frame, slot.context);
+      interrupt_controller::end_of_interrupt();
+    }
   }
   if (frame->from_user()) run_user_return_hook(*frame);
 }

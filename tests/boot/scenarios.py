@@ -408,7 +408,8 @@ def scenario_busybox_accounting(build):
     seen it, /proc/loadavg counts it as runnable; `time` on a 2-second
     spinner reports user time near 2 s and real >= user + sys (ticks
     charged by the privilege level they interrupted, summed at wait4);
-    /proc/PID/stat and /proc/stat carry the split."""
+    /proc/PID/stat and /proc/stat carry the split, and /proc/stat's intr
+    line counts the timer's interrupts."""
     with Boot(build) as boot:
         wait_for_shell(boot)
         boot.send("/usr/bin/spin &\n")
@@ -437,6 +438,16 @@ def scenario_busybox_accounting(build):
         boot.send("head -1 /proc/stat\n")
         cpu = boot.expect(r"^cpu\s+(\d+) 0 (\d+) (\d+)", timeout=30)
         check(int(cpu.group(1)) >= 200, f"/proc/stat user {cpu.group(1)} ticks after seconds of spinning")
+        # intr: the total, then one count per vector; the timer alone
+        # interrupted the spinner hundreds of times. Read at once, the total
+        # may lag the counts after it by an interrupt or two.
+        boot.send("awk '/^intr/ { for (i = 3; i <= NF; ++i) sum += $i; "
+                  "print \"intr-total=\" $2, \"sum=\" sum, \"counts=\" NF - 2 }' /proc/stat\n")
+        intr = boot.expect(r"intr-total=(\d+) sum=(\d+) counts=(\d+)", timeout=30)
+        total, summed = int(intr.group(1)), int(intr.group(2))
+        check(total >= 200, f"/proc/stat intr {total} after seconds of timer ticks")
+        check(int(intr.group(3)) == 256, f"{intr.group(3)} per-vector counts, 256 expected")
+        check(total <= summed <= total + 10, f"per-vector counts sum to {summed}, the total says {total}")
         power_off_cleanly(boot)
 
 

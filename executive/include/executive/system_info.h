@@ -49,6 +49,9 @@ struct SchedulerFigures {
 };
 SchedulerFigures scheduler();
 
+// Device interrupts taken on `vector` since boot (hal::interrupt_count).
+uint64_t interrupts_on(uint8_t vector);
+
 // The compiler the kernel was built with ("GNU 13.2.0").
 const char* compiler();
 

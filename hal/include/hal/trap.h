@@ -46,6 +46,9 @@ void set_exception_handler(uint8_t vector, ExceptionHandler handler);
 // Device interrupt handlers run with interrupts off; the HAL sends the EOI.
 using InterruptHandler = void (*)(TrapFrame& frame, void* context);
 bool set_interrupt_handler(uint8_t vector, InterruptHandler handler, void* context);
+// Interrupts taken on a device vector (32 and up, spurious included) since
+// boot: /proc/stat's intr line. Exceptions are not interrupts; not counted.
+uint64_t interrupt_count(uint8_t vector);
 
 // Loads the IDT (all 256 vectors) on this CPU.
 void install_trap_table();
