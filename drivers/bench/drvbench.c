@@ -2,7 +2,7 @@
  * faults (`--campaign`, campaign.c). A static Linux program run from the
  * busybox shell; scripts/bench drivers and scripts/compare parse its lines.
  *
- *   drvbench [--requests N] [--depths 1,32] DEVICE...
+ *   drvbench [--requests N] [--depths 1,32] [--tests rand4k,...] DEVICE...
  *   drvbench --campaign FAULTS [--threads T] [--seed S] DEVICE   (0: the load alone)
  *   drvbench --switch kernel|server DEVICE    a live switch under load (switch.c)
  *   drvbench --bad-input DEVICE               bad buffers, offsets, sizes (bad_input.c)
@@ -112,7 +112,21 @@ static uint64_t run_test(struct run* run, unsigned depth) {
   return run->last_ns > run->first_ns ? run->last_ns - run->first_ns : 1;
 }
 
-static int bench_device(const char* name, unsigned requests, const unsigned* depths, unsigned depth_count) {
+/* Whether `name` is one of the comma-separated `tests` (all when NULL). */
+static int chosen(const char* tests, const char* name) {
+  if (!tests) return 1;
+  size_t length = strlen(name);
+  for (const char* cursor = tests; *cursor;) {
+    const char* end = strchr(cursor, ',');
+    size_t word = end ? (size_t)(end - cursor) : strlen(cursor);
+    if (word == length && strncmp(cursor, name, length) == 0) return 1;
+    cursor += word + (end != NULL);
+  }
+  return 0;
+}
+
+static int bench_device(const char* name, unsigned requests, const unsigned* depths,
+                        unsigned depth_count, const char* tests_chosen) {
   struct device device;
   if (device_open(&device, name) != 0) return 1;
   struct driver_row row;
@@ -123,6 +137,7 @@ static int bench_device(const char* name, unsigned requests, const unsigned* dep
   run.cycles = calloc(requests, sizeof *run.cycles);
   int failed = 0;
   for (unsigned t = 0; t < 2; ++t) {
+    if (!chosen(tests_chosen, tests[t].name)) continue;
     run.test = &tests[t];
     for (unsigned d = 0; d < depth_count; ++d) {
       /* A short unrecorded warm-up: the first requests fault in the buffer
@@ -149,7 +164,7 @@ static int bench_device(const char* name, unsigned requests, const unsigned* dep
 
 static int usage(void) {
   fprintf(stderr,
-          "usage: drvbench [--requests N] [--depths 1,32] DEVICE...\n"
+          "usage: drvbench [--requests N] [--depths 1,32] [--tests rand4k,seq64k] DEVICE...\n"
           "       drvbench --campaign FAULTS [--threads T] [--seed S] DEVICE\n"
           "       drvbench --switch kernel|server DEVICE\n"
           "       drvbench --bad-input DEVICE\n");
@@ -161,6 +176,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 0x2545f4914f6cdd1dull;
   long campaign = -1; /* 0 is a campaign too: the verified load alone, no faults */
   const char* switch_to = NULL;
+  const char* tests = NULL; /* all of a device's tests */
   int bad_input = 0;
   int first_device = argc;
   for (int i = 1; i < argc; ++i) {
@@ -171,6 +187,8 @@ int main(int argc, char** argv) {
       campaign = strtol(value, NULL, 0), ++i;
     } else if (strcmp(argv[i], "--switch") == 0 && value) {
       switch_to = value, ++i;
+    } else if (strcmp(argv[i], "--tests") == 0 && value) {
+      tests = value, ++i;
     } else if (strcmp(argv[i], "--bad-input") == 0) {
       bad_input = 1;
     } else if (strcmp(argv[i], "--threads") == 0 && value) {
@@ -200,6 +218,7 @@ int main(int argc, char** argv) {
     return campaign >= 0 ? run_campaign(&device, (unsigned)campaign, threads, seed) : run_switch(&device, switch_to);
   }
   int failed = 0;
-  for (int i = first_device; i < argc; ++i) failed |= bench_device(argv[i], requests, depths, depth_count);
+  for (int i = first_device; i < argc; ++i)
+    failed |= bench_device(argv[i], requests, depths, depth_count, tests);
   return failed;
 }
