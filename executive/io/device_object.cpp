@@ -145,17 +145,16 @@ rtl::Result<size_t> DeviceObject::take_slot(DriverBackend** backend) {
       rtl::platform::irq_restore(interrupts);
       return rtl::Error(rtl::Errc::no_device, "the driver failed and could not be restarted");
     }
-    if (state_ == DeviceState::running) {
-      for (size_t i = 0; i < kSlots; ++i) {
-        if (slots_[i].use != Slot::Use::free) continue;
-        slots_[i].use = Slot::Use::submitted;
-        ++slots_[i].generation;
-        ++submitting_;
-        *backend = backend_;
-        lock_.unlock();
-        rtl::platform::irq_restore(interrupts);
-        return i;
-      }
+    if (state_ == DeviceState::running && free_slots_) {
+      size_t i = size_t(__builtin_ctz(free_slots_));
+      free_slots_ &= free_slots_ - 1;
+      slots_[i].use = Slot::Use::submitted;
+      ++slots_[i].generation;
+      ++submitting_;
+      *backend = backend_;
+      lock_.unlock();
+      rtl::platform::irq_restore(interrupts);
+      return i;
     }
     lock_.unlock();
     // Interrupts stay off from the check to the block: no wakeup is lost.
@@ -169,9 +168,14 @@ rtl::Result<size_t> DeviceObject::take_slot(DriverBackend** backend) {
 void DeviceObject::release_slot(size_t index) {
   {
     rtl::SpinlockGuard guard(lock_);
-    slots_[index].use = Slot::Use::free;
+    free_slot_locked(slots_[index]);
   }
   microcore::wake_waiters(*gate_);
+}
+
+void DeviceObject::free_slot_locked(Slot& slot) {
+  slot.use = Slot::Use::free;
+  free_slots_ |= 1u << (&slot - slots_);
 }
 
 void DeviceObject::submit_and_wait(size_t index, DriverBackend& backend) {
@@ -231,7 +235,7 @@ rtl::Result<size_t> DeviceObject::transfer_request(drivers::IoOperation operatio
         }
         // No instance holds a carried request: the slot is free at once.
         if (slot.use == Slot::Use::carried) {
-          slot.use = Slot::Use::free;
+          free_slot_locked(slot);
           freed = true;
         }
       }
@@ -276,7 +280,7 @@ void DeviceObject::complete(const drivers::IoRequest& request) {
       slot->use = Slot::Use::carried;  // the switch submits it again; its client keeps waiting
     } else if (slot->use == Slot::Use::abandoned) {
       if (!handed_back) count_completion_locked(request.status, request.transferred, slot->request.length);
-      slot->use = Slot::Use::free;
+      free_slot_locked(*slot);
       wake_gate = true;
     } else {
       slot->request.status = request.status;

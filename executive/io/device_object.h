@@ -99,6 +99,7 @@ class DeviceObject {
   void submit_and_wait(size_t slot, DriverBackend& backend);
   void end_submitting();  // undoes take_slot's count of callers not yet submitted
   void release_slot(size_t slot);
+  void free_slot_locked(Slot& slot);
   size_t in_flight_locked() const;
   void count_completion_locked(int32_t status, uint32_t transferred, uint32_t length);
   void log_device_failure(const drivers::IoRequest& request, DriverMode mode, uint64_t suppressed) const;
@@ -131,6 +132,10 @@ class DeviceObject {
   rtl::RateLimit failure_log_{5'000'000'000, 10};
   uint64_t failed_at_ns_ = 0;
   Slot slots_[kSlots];
+  // Bit i set exactly when slots_[i].use is free: take_slot finds one in
+  // a step, not a scan of a table that is nearly full at queue depth 32.
+  uint32_t free_slots_ = ~0u;
+  static_assert(kSlots == 32, "free_slots_ has one bit per slot");
   microcore::WaitQueue* gate_ = nullptr;     // clients waiting for a slot or for `running`
   microcore::WaitQueue* drained_ = nullptr;  // a switch waiting for in-flight requests
   DeviceCounters counters_;
