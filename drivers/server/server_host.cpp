@@ -29,6 +29,12 @@ void ServerHost::send_to_kernel(int32_t id, const void* body, size_t size) {
 }
 
 void ServerHost::answer(const drivers::IoRequest& request) {
+  // Parked and finished before the park could leave: the park is moot
+  // (and would name a request the kernel has already seen completed).
+  if (waiting_park_ && waiting_park_tag_ == request.tag) {
+    outgoing_size_ = 0;
+    waiting_park_ = false;
+  }
   if (!bad_reply_armed_) {
     ring_.complete(request);
     return;
@@ -46,6 +52,7 @@ void ServerHost::flush() {
   if (!outgoing_size_) return;
   mach_msg_size_t size = outgoing_size_;
   outgoing_size_ = 0;
+  waiting_park_ = false;
   mach_msg_return_t result =
       mach::mach_msg(&outgoing().header, MACH_SEND_MSG, size, 0, MACH_PORT_NULL);
   // The kernel's port only dies with this server's instance; nothing to do.
@@ -130,6 +137,8 @@ void ServerHost::complete(drivers::IoRequest& request) {
 void ServerHost::park(const drivers::IoRequest& request) {
   drivers::protocol::ParkedBody body{request.tag};
   send_to_kernel(drivers::protocol::kParked, &body, sizeof body);
+  waiting_park_ = true;
+  waiting_park_tag_ = request.tag;
 }
 
 void ServerHost::log(const char* message) {

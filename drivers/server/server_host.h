@@ -80,6 +80,7 @@ class ServerHost final : public drivers::DeviceHost {
     *size = outgoing_size_;
     outgoing_index_ ^= 1;
     outgoing_size_ = 0;
+    waiting_park_ = false;
     return current;
   }
   // Sends the waiting message on its own (before a fault that never returns).
@@ -115,6 +116,11 @@ class ServerHost final : public drivers::DeviceHost {
   mach::InlineMessage buffers_[2];
   uint8_t outgoing_index_ = 0;
   mach_msg_size_t outgoing_size_ = 0;  // of outgoing(); 0: nothing waits
+  // The waiting message is kParked for waiting_park_tag_. The kernel takes
+  // the ring's completions before it hears a message, so a park for a
+  // request completed since would name a request it no longer knows.
+  bool waiting_park_ = false;
+  uint64_t waiting_park_tag_ = 0;
 };
 
 }  // namespace drvserver
