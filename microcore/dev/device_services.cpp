@@ -81,13 +81,16 @@ void on_device_interrupt(hal::TrapFrame&, void* context) {
   });
 }
 
-// The context is the owning task (a task binds at most one vector): the
-// vector is only known after hal::msi::allocate_vector has installed us.
-void on_msi(hal::TrapFrame&, void* context) {
-  g_msi_bindings.with([&](Binding (&bindings)[kMsiVectors]) {
-    for (Binding& binding : bindings)
-      if (binding.owner == context && binding.port)
-        ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI, kMessageInterruptWake);
+// The context is the owning task (a task binds at most one vector), which
+// the binding must still name: a vector freed and taken again between the
+// device's write and this handler belongs to someone else now.
+void on_msi(hal::TrapFrame& frame, void* context) {
+  size_t index = frame.vector - hal::msi::kFirstVector;
+  if (index >= kMsiVectors) return;
+  g_msi_bindings.with([&](Binding(&bindings)[kMsiVectors]) {
+    Binding& binding = bindings[index];
+    if (binding.owner == context && binding.port)
+      ipc_raise_signals(binding.port, AMPHI_SIGNAL_MSI, kMessageInterruptWake);
   });
 }
 
