@@ -165,10 +165,20 @@ int main(const char* args) {
                                     kernel);  // 16 KiB of buffers: not on the stack
   Server server{host};
   for (;;) {
+    // The driver may have asked its device not to interrupt while we were
+    // busy with it (Driver::arm_interrupt). It asks again before the
+    // handshake below, so an interrupt from now on wakes us or waits in the
+    // mailbox; what finished before that is handled first.
+    if (server.driver && server.driver->arm_interrupt()) {
+      server.driver->interrupt();
+      continue;
+    }
     uint32_t signals;
     if (!host.prepare_to_sleep(&signals)) {  // requests or interrupts came while we worked
-      take_requests(server);
+      // Completions first: the device stays quiet while we pass new
+      // requests on.
       if (server.driver && has_interrupt(signals)) server.driver->interrupt();
+      take_requests(server);
       continue;
     }
     // The answers so far go out with this receive: one trap, one buffer.
@@ -188,13 +198,17 @@ int main(const char* args) {
       mach::print("drvserver %s: receive failed: %s\n", device, mach::error_name(result));
       return 1;
     }
-    // Requests queued before this message was sent come first (the
-    // doorbell signal itself says only that there are some).
-    take_requests(server);
     mach_msg_id_t id = message.header.msgh_id;
     if (id == int32_t(AMPHI_MSG_ID_SIGNALS)) {
+      // As above: completions, then the requests queued (the doorbell
+      // signal itself says only that there are some).
       if (server.driver && has_interrupt(signals_of(message))) server.driver->interrupt();
-    } else if (id == protocol::kStart) {
+      take_requests(server);
+      continue;
+    }
+    // Requests queued before this message was sent come first.
+    take_requests(server);
+    if (id == protocol::kStart) {
       start(server, message);
     } else if (id == protocol::kStop) {
       stop(server);

@@ -207,7 +207,16 @@ void BlockDevice::interrupt() {
     transport_->read_isr();  // deasserts the line
     host_->acknowledge_interrupt();
   }
+  // Until the host arms us again it is busy with us: a server answers,
+  // passes new requests on and looks again before it sleeps. Interrupts
+  // meanwhile would each cost it a trap and tell it nothing new (at queue
+  // depth 32, one for every five requests in server mode).
+  if (interrupt_mode_ != InterruptMode::none) queue_.suppress_interrupts();
   reap();
+}
+
+bool BlockDevice::arm_interrupt() {
+  return queue_.interrupts_suppressed() && queue_.enable_interrupts();
 }
 
 void BlockDevice::poll_until_idle() {

@@ -24,6 +24,7 @@ bool SplitQueue::init(Memory memory, uint16_t size) {
     chain_length_[i] = 0;
   }
   avail_[0] = 0;  // flags: we want interrupts
+  interrupts_suppressed_ = false;
   avail_[1] = 0;
   free_head_ = 0;
   free_count_ = size;
@@ -82,6 +83,24 @@ bool SplitQueue::take_used(UsedChain* chain) {
     *chain = UsedChain{head, element.length};
     return true;
   }
+}
+
+void SplitQueue::suppress_interrupts() {
+  if (interrupts_suppressed_) return;
+  interrupts_suppressed_ = true;
+  __atomic_store_n(&avail_[0], kAvailNoInterrupt, __ATOMIC_RELAXED);
+}
+
+// Dekker's handshake with the device, which publishes a used entry, fences,
+// then reads our flags to decide whether to interrupt: we clear the flag,
+// fence, then read its index. Either it sees the flag clear and interrupts,
+// or we see the entry.
+bool SplitQueue::enable_interrupts() {
+  interrupts_suppressed_ = false;
+  __atomic_store_n(&avail_[0], uint16_t{0}, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  return __atomic_load_n(reinterpret_cast<const uint16_t*>(used_ + 2), __ATOMIC_ACQUIRE) !=
+         used_index_;
 }
 
 bool SplitQueue::device_wants_notification() const {

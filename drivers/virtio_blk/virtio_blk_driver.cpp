@@ -42,6 +42,7 @@ class VirtioBlock final : public Driver {
 
   void submit(IoRequest& request) override { block_.submit(request); }
   void interrupt() override { block_.interrupt(); }
+  bool arm_interrupt() override { return block_.arm_interrupt(); }
 
   void stop(SavedState& state) override {
     block_.stop();

@@ -197,7 +197,9 @@ class KernelBackend final : public DriverBackend, public drivers::DeviceHost {
   static void on_interrupt(hal::TrapFrame&, void* context) {
     auto* self = static_cast<KernelBackend*>(context);
     rtl::SpinlockGuard guard(self->lock_);
-    self->driver_->interrupt();
+    do {
+      self->driver_->interrupt();
+    } while (self->driver_->arm_interrupt());
   }
 
   DeviceObject& device_;

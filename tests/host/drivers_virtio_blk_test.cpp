@@ -272,6 +272,54 @@ TEST_F(VirtioBlk, StopFailsWhatIsStillInFlight) {
   EXPECT_EQ(host.completed[0].status, drivers::kIoError);
 }
 
+// Between interrupt() and arm_interrupt() the host is busy with the driver
+// anyway: the device is asked not to interrupt, and what it finishes
+// meanwhile is found when the host arms it again.
+TEST_F(VirtioBlk, InterruptsStayOffUntilTheHostArmsThemAgain) {
+  device.defer = true;
+  start();
+  IoRequest requests[3];
+  // The device serves request n (a 512-byte read) when its pass comes.
+  auto served = [&](int n) {
+    requests[n] = make(IoOperation::read, 512u * n, 512, 512u * n, n + 1);
+    block.submit(requests[n]);
+    device.process();
+    return device.interrupts_sent;
+  };
+  EXPECT_EQ(served(0), 1);
+  block.interrupt();
+  ASSERT_EQ(host.completed.size(), 1u);
+
+  // The host goes on working with the driver: no interrupt for this one.
+  EXPECT_EQ(served(1), 1);
+  EXPECT_EQ(host.completed.size(), 1u);
+
+  // Arming finds it, so the host calls interrupt() instead of waiting.
+  EXPECT_TRUE(block.arm_interrupt());
+  block.interrupt();
+  ASSERT_EQ(host.completed.size(), 2u);
+  EXPECT_EQ(host.completed[1].tag, 2u);
+  EXPECT_EQ(host.completed[1].status, drivers::kIoOk);
+
+  // Nothing more: armed, and the next completion interrupts again.
+  EXPECT_FALSE(block.arm_interrupt());
+  EXPECT_FALSE(block.arm_interrupt());
+  EXPECT_EQ(served(2), 2);
+  block.interrupt();
+  EXPECT_EQ(host.completed.size(), 3u);
+}
+
+TEST_F(VirtioBlk, PollingDeviceNeverAsksToStayQuiet) {
+  host.interrupts = false;
+  start();
+  ASSERT_EQ(block.interrupt_mode(), InterruptMode::none);
+  IoRequest request = make(IoOperation::read, 0, 512, 0, 1);
+  block.submit(request);  // polls to completion
+  ASSERT_EQ(host.completed.size(), 1u);
+  EXPECT_FALSE(block.arm_interrupt());
+  EXPECT_EQ(device.interrupts_sent, 1);  // the flag was never set
+}
+
 TEST(VirtioBlkDriver, CatalogEntryAndForeignDevicesRefusedWithoutTouchingThem) {
   EXPECT_STREQ(drivers::kVirtioBlockDriver.name, "virtio-blk");
   EXPECT_STREQ(drivers::kVirtioBlockDriver.device_name, "blk");

@@ -126,7 +126,9 @@ class SimulatedBlockDevice final : public drivers::virtio::Transport {
   }
   uint8_t read_isr() override { return 1; }
 
-  // Serves every available chain; returns how many.
+  // Serves every available chain; returns how many. Like a device, it
+  // interrupts after a pass that used some, unless the driver's avail
+  // flags ask it not to.
   int process(int limit = 1 << 30) {
     int served = 0;
     while (served < limit && enabled && last_avail != avail[1]) {
@@ -140,6 +142,7 @@ class SimulatedBlockDevice final : public drivers::virtio::Transport {
       reinterpret_cast<uint16_t*>(used)[1] = used_index;
       ++served;
     }
+    if (served && !(avail[0] & drivers::virtio::kAvailNoInterrupt)) ++interrupts_sent;
     return served;
   }
 
@@ -160,7 +163,7 @@ class SimulatedBlockDevice final : public drivers::virtio::Transport {
   bool defer = false;          // notify() does not serve: process() does
   bool refuse_vector = false;  // queue vector reads back NO_VECTOR
   bool fail_requests = false;  // status IOERR for every request
-  int resets = 0, notifications = 0, flushes = 0;
+  int resets = 0, notifications = 0, flushes = 0, interrupts_sent = 0;
   int max_data_segments = 0;
   uint16_t queue_vector = 0;
 

@@ -13,6 +13,7 @@
 //                             frees DMA memory a dead instance left to it.
 //   submit(request)           any number; complete later or at once
 //   interrupt()               the device's interrupt fired
+//   arm_interrupt()           the host is about to wait for the next one
 //   cancel_parked()           hand back every parked request (below)
 //   stop(state)               only with no request in flight: quiesce the
 //                             device and save what the next instance needs
@@ -74,6 +75,15 @@ class Driver {
   // Completes every parked request with kIoCancelled (see above). Drivers
   // that never park keep this default.
   virtual void cancel_parked() {}
+  // The host has finished calling the driver for now and is about to wait
+  // for its next interrupt: the kernel host at the end of each interrupt,
+  // a server before it sleeps. A driver may ask its device not to interrupt
+  // from interrupt() on (the host is going to call here anyway, so an
+  // interrupt meanwhile would only cost a trap) and asks again here; true
+  // when work came in meanwhile, which no interrupt will announce: the host
+  // calls interrupt() and then this again. Drivers that never ask keep
+  // this default.
+  virtual bool arm_interrupt() { return false; }
 
  protected:
   ~Driver() = default;  // hosts end instances with destroy(), never delete

@@ -44,6 +44,9 @@ class BlockDevice {
   StartStatus start(DeviceHost& host, Transport& transport);
   void submit(IoRequest& request);
   void interrupt();
+  // See Driver::arm_interrupt: interrupt() leaves the device's interrupts
+  // off, since the host calls this before it waits.
+  bool arm_interrupt();
   // Resets the device; with requests still in flight they are failed.
   void stop();
 

@@ -32,6 +32,7 @@ static_assert(sizeof(Descriptor) == 16);
 inline constexpr uint16_t kDescriptorNext = 1;
 inline constexpr uint16_t kDescriptorDeviceWrites = 2;
 inline constexpr uint16_t kUsedNoNotify = 1;  // used ring flags: the device polls
+inline constexpr uint16_t kAvailNoInterrupt = 1;  // avail ring flags: the driver will look anyway
 
 // One piece of a request as the device sees it.
 struct Segment {
@@ -75,6 +76,13 @@ class SplitQueue {
   bool take_used(UsedChain* chain);
   // Whether the device asked not to be notified (it polls).
   bool device_wants_notification() const;
+  // Asks the device not to interrupt when it finishes chains (2.7.7: a
+  // hint it may ignore), while the driver is going to look anyway.
+  void suppress_interrupts();
+  // Asks for interrupts again; true when chains finished before the device
+  // could see the request, which no interrupt will announce.
+  bool enable_interrupts();
+  bool interrupts_suppressed() const { return interrupts_suppressed_; }
   uint64_t bogus_used() const { return bogus_used_; }
 
  private:
@@ -90,6 +98,7 @@ class SplitQueue {
   uint16_t free_count_ = 0;
   uint16_t avail_index_ = 0;  // our copy of the index we published
   uint16_t used_index_ = 0;   // used entries consumed so far
+  bool interrupts_suppressed_ = false;    // our copy of kAvailNoInterrupt
   uint16_t chain_length_[kMaxSize] = {};  // per head; 0: not an outstanding head
   uint64_t bogus_used_ = 0;
 };
