@@ -58,6 +58,12 @@ def markdown(results):
            "(crash, hang, wild-write, bad-reply in rotation) under load, each waited on until the driver "
            "serves again. Latencies are per request from user space (`drvbench`, clock_gettime); "
            "cycles are rdtsc per request.", ""]
+    if "icount" not in meta["timing"]:
+        out += ["Without `--icount` these are host times: they include QEMU's own cost of emulating the "
+                "guest, which is not uniform and can move several-fold between runs of the same code "
+                "(null0's server-mode median has been 26 µs in one boot and 477 µs in another of the same "
+                "build, for the same number of guest instructions). `scripts/compare --icount` and "
+                "`scripts/bench drivers` time in guest instructions instead.", ""]
     for mode in MODES:
         error = results["modes"].get(mode, {}).get("error")
         if error:
