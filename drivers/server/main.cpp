@@ -21,7 +21,6 @@
 #include "drivers/request_intake.h"
 #include "faults.h"
 #include "libmach/mach.h"
-#include "request_slots.h"
 #include "server_host.h"
 
 namespace {
@@ -131,10 +130,10 @@ uint32_t signals_of(const Received& message) {
 // (drivers/request_intake.h).
 void take_requests(Server& server) {
   drivers::take_queued_requests(
-      server.host, drvserver::take_slot,
+      server.host, [&] { return server.host.slots().take(); },
       [&](drivers::IoRequest& slot) {
         if (server.driver) return server.driver->submit(slot);
-        drvserver::release_slot(slot);
+        server.host.slots().release(slot);
         refuse(server, slot, drivers::kIoNoDevice);
       },
       [&](drivers::IoRequest& overflow) { refuse(server, overflow, drivers::kIoError); });
@@ -162,7 +161,7 @@ int main(const char* args) {
   }
 
   static drvserver::ServerHost host(device, requests,
-                                    kernel);  // 16 KiB of buffers: not on the stack
+                                    kernel);  // buffers and slots: not on the stack
   Server server{host};
   for (;;) {
     // The driver may have asked its device not to interrupt while we were

@@ -1,8 +1,6 @@
 // The server-mode DeviceHost (see server_host.h).
 #include "server_host.h"
 
-#include "request_slots.h"
-
 namespace drvserver {
 
 namespace {
@@ -131,7 +129,7 @@ void ServerHost::acknowledge_interrupt() {
 
 void ServerHost::complete(drivers::IoRequest& request) {
   answer(request);
-  release_slot(request);  // the driver is done with it; so is the slot
+  slots_.release(request);  // the driver is done with it; so is the slot
 }
 
 void ServerHost::park(const drivers::IoRequest& request) {

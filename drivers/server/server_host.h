@@ -21,6 +21,7 @@
 
 #include "drivers/device_host.h"
 #include "drivers/request_ring.h"
+#include "drivers/request_slots.h"
 #include "drivers/server_protocol.h"
 #include "libmach/mach.h"
 
@@ -83,6 +84,9 @@ class ServerHost final : public drivers::DeviceHost {
     waiting_park_ = false;
     return current;
   }
+  // Where requests taken from the ring wait while the driver holds them;
+  // complete() frees a request's slot.
+  drivers::RequestSlots& slots() { return slots_; }
   // Sends the waiting message on its own (before a fault that never returns).
   void flush();
 
@@ -111,6 +115,7 @@ class ServerHost final : public drivers::DeviceHost {
   bool bad_reply_armed_ = false;
   bool refuse_stop_armed_ = false;
   drivers::RequestRingConsumer ring_;
+  drivers::RequestSlots slots_;
   mach::InlineMessage& outgoing() { return buffers_[outgoing_index_]; }
 
   mach::InlineMessage buffers_[2];

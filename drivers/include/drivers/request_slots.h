@@ -9,7 +9,8 @@
 // depth 32, in an instruction trace).
 //
 // Not locked: a server is single-threaded. Host-tested
-// (tests/host/drivers_request_slots_test.cpp); drvserver keeps one.
+// (tests/host/drivers_request_slots_test.cpp); drvserver's ServerHost
+// keeps one.
 #pragma once
 
 #include <cstdint>
